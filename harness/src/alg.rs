@@ -1,0 +1,141 @@
+//! The JWS algorithms the suite knows (RFC 7518 section 3, RFC 8037 section 3.1).
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// A registered JWS `alg` value that the forge can sign with.
+///
+/// `none` is deliberately absent: no policy may allow it (RFC 8725 section 3.2), and
+/// attack cases write the label into headers as plain text instead.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Alg {
+    HS256,
+    HS384,
+    HS512,
+    RS256,
+    RS384,
+    RS512,
+    PS256,
+    PS384,
+    PS512,
+    ES256,
+    ES384,
+    ES512,
+    EdDSA,
+}
+
+/// The family of key an algorithm needs (RFC 7518 section 6, RFC 8037 section 2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum KeyFamily {
+    /// `kty: oct`, a shared HMAC secret.
+    Hmac,
+    /// `kty: RSA`.
+    Rsa,
+    /// `kty: EC` on the named curve.
+    Ec(&'static str),
+    /// `kty: OKP`, `crv: Ed25519`.
+    Ed25519,
+}
+
+impl Alg {
+    /// Every algorithm, in registry order.
+    pub const ALL: [Alg; 13] = [
+        Alg::HS256,
+        Alg::HS384,
+        Alg::HS512,
+        Alg::RS256,
+        Alg::RS384,
+        Alg::RS512,
+        Alg::PS256,
+        Alg::PS384,
+        Alg::PS512,
+        Alg::ES256,
+        Alg::ES384,
+        Alg::ES512,
+        Alg::EdDSA,
+    ];
+
+    /// The `alg` header value, exactly as registered.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Alg::HS256 => "HS256",
+            Alg::HS384 => "HS384",
+            Alg::HS512 => "HS512",
+            Alg::RS256 => "RS256",
+            Alg::RS384 => "RS384",
+            Alg::RS512 => "RS512",
+            Alg::PS256 => "PS256",
+            Alg::PS384 => "PS384",
+            Alg::PS512 => "PS512",
+            Alg::ES256 => "ES256",
+            Alg::ES384 => "ES384",
+            Alg::ES512 => "ES512",
+            Alg::EdDSA => "EdDSA",
+        }
+    }
+
+    /// The kind of key that verifies this algorithm.
+    pub fn key_family(self) -> KeyFamily {
+        match self {
+            Alg::HS256 | Alg::HS384 | Alg::HS512 => KeyFamily::Hmac,
+            Alg::RS256 | Alg::RS384 | Alg::RS512 | Alg::PS256 | Alg::PS384 | Alg::PS512 => {
+                KeyFamily::Rsa
+            }
+            Alg::ES256 => KeyFamily::Ec("P-256"),
+            Alg::ES384 => KeyFamily::Ec("P-384"),
+            Alg::ES512 => KeyFamily::Ec("P-521"),
+            Alg::EdDSA => KeyFamily::Ed25519,
+        }
+    }
+
+    /// Lower-case name used in case ids (`positive/es256`).
+    pub fn slug(self) -> String {
+        self.as_str().to_ascii_lowercase()
+    }
+}
+
+impl fmt::Display for Alg {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The label is not a registered signature algorithm (matching is case-sensitive).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownAlg(pub String);
+
+impl fmt::Display for UnknownAlg {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "unknown JWS algorithm {:?}", self.0)
+    }
+}
+
+impl std::error::Error for UnknownAlg {}
+
+impl FromStr for Alg {
+    type Err = UnknownAlg;
+
+    /// Case-sensitive, as RFC 7515 section 4.1.1 requires.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Alg::ALL
+            .into_iter()
+            .find(|a| a.as_str() == s)
+            .ok_or_else(|| UnknownAlg(s.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parsing_is_case_sensitive_and_round_trips() {
+        for alg in Alg::ALL {
+            assert_eq!(alg.as_str().parse::<Alg>(), Ok(alg));
+        }
+        assert!("hs256".parse::<Alg>().is_err());
+        assert!("HS256 ".parse::<Alg>().is_err());
+        assert!("none".parse::<Alg>().is_err());
+    }
+}

@@ -1,0 +1,69 @@
+//! The moment and the capabilities a suite is built for.
+
+use crate::adapter::{AdapterInfo, Clock};
+use crate::alg::Alg;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// The fixed "now" used for adapters with an injectable clock, so their tokens are
+/// byte-identical run to run (2023-11-14T22:13:20Z).
+pub const FIXED_NOW: i64 = 1_700_000_000;
+
+/// Time margin used for "clearly past" and "clearly future" claims: far wider than any
+/// default leeway (jsonwebtoken uses 60 s, jwt-simple 15 min), so no case can flake on a
+/// system clock.
+pub const MARGIN: i64 = 3 * 3600;
+
+/// What the catalogue needs to know to build its cases.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Context {
+    /// The current time the tokens are built around.
+    pub now: i64,
+    /// Whether the verifier's clock is set to `now` or reads the system clock.
+    pub clock: Clock,
+    /// Algorithms the adapter supports.
+    pub algorithms: Vec<Alg>,
+}
+
+impl Context {
+    /// For an adapter: the fixed time when its clock can be injected, else the real time.
+    pub fn for_adapter(info: &AdapterInfo) -> Context {
+        let now = match info.clock {
+            Clock::Injectable => FIXED_NOW,
+            Clock::System => system_now(),
+        };
+        Context {
+            now,
+            clock: info.clock,
+            algorithms: info.algorithms.clone(),
+        }
+    }
+
+    /// A context for listing and explaining cases: injectable clock, every algorithm.
+    pub fn listing() -> Context {
+        Context {
+            now: FIXED_NOW,
+            clock: Clock::Injectable,
+            algorithms: Alg::ALL.to_vec(),
+        }
+    }
+
+    /// The `now` to put in a policy: set for injectable clocks, `None` otherwise.
+    pub fn policy_now(&self) -> Option<i64> {
+        match self.clock {
+            Clock::Injectable => Some(self.now),
+            Clock::System => None,
+        }
+    }
+
+    pub fn injectable(&self) -> bool {
+        self.clock == Clock::Injectable
+    }
+}
+
+/// Seconds since the Unix epoch.
+pub fn system_now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}

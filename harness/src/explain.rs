@@ -1,0 +1,80 @@
+//! `explain`: a case decoded for people.
+
+use crate::case::{Case, Expected};
+use crate::forge;
+use std::fmt::Write;
+
+fn show_segment(seg: &Result<Vec<u8>, String>) -> String {
+    match seg {
+        Ok(bytes) => match std::str::from_utf8(bytes) {
+            Ok(text) => match serde_json::from_str::<serde_json::Value>(text) {
+                Ok(v) => serde_json::to_string_pretty(&v).unwrap_or_else(|_| text.to_string()),
+                Err(_) => format!("{text:?} (not JSON)"),
+            },
+            Err(_) => format!("{} bytes, not UTF-8", bytes.len()),
+        },
+        Err(e) => e.clone(),
+    }
+}
+
+fn shorten(s: &str, max: usize) -> String {
+    if s.len() <= max {
+        s.to_string()
+    } else {
+        let cut = (0..=max)
+            .rev()
+            .find(|i| s.is_char_boundary(*i))
+            .unwrap_or(0);
+        format!("{}… ({} bytes in all)", &s[..cut], s.len())
+    }
+}
+
+/// The case decoded: token segments, policy, expectation, why, references.
+pub fn render(case: &Case) -> String {
+    let mut out = String::new();
+    let d = forge::decode(&case.token);
+    let _ = writeln!(out, "{}  [{}]", case.id, case.severity);
+    let _ = writeln!(out, "{}", case.title);
+    let _ = writeln!(out);
+    let _ = writeln!(out, "sent:        {}", case.description);
+    let _ = writeln!(out, "requirement: {}", case.requirement);
+    let expected = match &case.expected {
+        Expected::Accept { claims } => format!(
+            "accept, returning exactly {}",
+            serde_json::Value::Object(claims.clone())
+        ),
+        Expected::Reject { kind } => format!("reject (reason: {kind})"),
+        Expected::Either { why } => format!("either accept or reject: {why}"),
+    };
+    let _ = writeln!(out, "expected:    {expected}");
+    let _ = writeln!(out, "refs:        {}", case.refs.join(", "));
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "token ({} segments, {} bytes):",
+        d.segments,
+        case.token.len()
+    );
+    let _ = writeln!(out, "  {}", shorten(&case.token, 400));
+    let _ = writeln!(out, "header:");
+    let _ = writeln!(out, "{}", indent(&shorten(&show_segment(&d.header), 2000)));
+    let _ = writeln!(out, "payload:");
+    let _ = writeln!(out, "{}", indent(&shorten(&show_segment(&d.payload), 2000)));
+    let sig = match &d.signature {
+        Ok(bytes) => format!("{} bytes", bytes.len()),
+        Err(e) => e.clone(),
+    };
+    let _ = writeln!(out, "signature: {sig}");
+    let _ = writeln!(out);
+    let _ = writeln!(out, "policy:");
+    let policy = serde_json::to_string_pretty(&case.policy.to_json()).unwrap_or_default();
+    let _ = writeln!(out, "{}", indent(&shorten(&policy, 4000)));
+    out
+}
+
+fn indent(text: &str) -> String {
+    text.lines()
+        .map(|l| format!("  {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}

@@ -1,0 +1,40 @@
+//! # jwt-conformance
+//!
+//! A conformance, attack and property suite for JWT verifiers. Implement [`Adapter`] for
+//! your verifier, then run the catalogue from a `harness = false` test with
+//! [`libtest::Harness`], or from the `jwt-conformance` command line.
+//!
+//! The pieces: the [`forge`] mints tokens independently of any verifier; the
+//! [`catalogue`] turns them into [`Case`]s with the outcome the standards demand; the
+//! [`runner`] observes a verifier on each case, isolating panics and hangs; [`outcome`]
+//! scores the observation against the adapter's [`Manifest`]; [`report`] renders it.
+
+pub mod adapter;
+pub mod alg;
+pub mod b64;
+pub mod case;
+pub mod catalogue;
+pub mod context;
+pub mod explain;
+pub mod forge;
+pub mod jwk;
+pub mod libtest;
+pub mod manifest;
+pub mod outcome;
+pub mod policy;
+pub mod report;
+pub mod runner;
+pub mod suite;
+pub mod verdict;
+
+pub use adapter::{Adapter, AdapterInfo, Clock, PrepareError, Verifier};
+pub use alg::Alg;
+pub use case::{Case, Expected, Severity};
+pub use context::Context;
+pub use jwk::{Jwk, JwkSet, KeyError};
+pub use manifest::Manifest;
+pub use outcome::Outcome;
+pub use policy::Policy;
+pub use report::Report;
+pub use suite::Suite;
+pub use verdict::{RejectKind, Verdict};

@@ -1,0 +1,133 @@
+//! The `cargo test` entry: one libtest trial per case, filterable by id.
+//!
+//! ```no_run
+//! # use jwt_conformance::{Adapter, AdapterInfo, Policy, PrepareError, Verifier};
+//! # struct MyAdapter;
+//! # impl Adapter for MyAdapter {
+//! #     fn info(&self) -> AdapterInfo { unimplemented!() }
+//! #     fn prepare(&self, _: &Policy) -> Result<Box<dyn Verifier>, PrepareError> { unimplemented!() }
+//! # }
+//! // tests/conformance.rs, with `harness = false` for this test in Cargo.toml
+//! fn main() {
+//!     jwt_conformance::libtest::Harness::new(MyAdapter)
+//!         .manifest_file(concat!(env!("CARGO_MANIFEST_DIR"), "/expected-failures.toml"))
+//!         .run()
+//! }
+//! ```
+
+use crate::adapter::Adapter;
+use crate::case::Case;
+use crate::manifest::{Manifest, ManifestError};
+use crate::outcome::{describe_expected, Outcome};
+use crate::runner::DEFAULT_TIMEOUT;
+use crate::suite::Suite;
+use libtest_mimic::{Arguments, Failed, Trial};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Builds the trials for one adapter and runs them under libtest's command line.
+pub struct Harness {
+    adapter: Arc<dyn Adapter>,
+    manifest: Result<Manifest, ManifestError>,
+    timeout: Duration,
+}
+
+impl Harness {
+    /// A harness for `adapter`, with an empty manifest.
+    pub fn new(adapter: impl Adapter + 'static) -> Harness {
+        Harness {
+            adapter: Arc::new(adapter),
+            manifest: Ok(Manifest::empty()),
+            timeout: DEFAULT_TIMEOUT,
+        }
+    }
+
+    /// Reads the expected-failures manifest; a missing file means no expected failures.
+    pub fn manifest_file(mut self, path: impl AsRef<Path>) -> Harness {
+        let path = path.as_ref();
+        self.manifest = if path.exists() {
+            Manifest::load(path)
+        } else {
+            Ok(Manifest::empty())
+        };
+        self
+    }
+
+    /// Uses manifest text directly; `source` names it in errors.
+    pub fn manifest_text(mut self, source: &str, text: &str) -> Harness {
+        self.manifest = Manifest::parse(source, text);
+        self
+    }
+
+    /// The per-case time limit.
+    pub fn timeout(mut self, timeout: Duration) -> Harness {
+        self.timeout = timeout;
+        self
+    }
+
+    /// One trial per case, plus one that checks the manifest.
+    pub fn trials(self) -> Vec<Trial> {
+        let (manifest, manifest_error) = match self.manifest {
+            Ok(m) => (m, None),
+            Err(e) => (Manifest::empty(), Some(e)),
+        };
+        let suite = Arc::new(
+            Suite::new(self.adapter)
+                .manifest(manifest)
+                .timeout(self.timeout),
+        );
+        let manifest_check = suite.check_manifest().err();
+        let problem = manifest_error.or(manifest_check);
+        let mut trials = vec![Trial::test(
+            "manifest/expected-failures",
+            move || match &problem {
+                Some(e) => Err(Failed::from(e.to_string())),
+                None => Ok(()),
+            },
+        )];
+        let (info, _ctx, cases) = suite.cases();
+        let info = Arc::new(info);
+        for case in cases {
+            let skip = case.skip_reason(&info.algorithms, info.clock);
+            let suite = Arc::clone(&suite);
+            let info = Arc::clone(&info);
+            let name = case.id.clone();
+            let class = case.class().to_string();
+            let trial = Trial::test(name, move || {
+                let scored = suite.run_case(&info, &case);
+                match scored.outcome {
+                    Outcome::Pass | Outcome::ExpectedFailure | Outcome::Skipped => Ok(()),
+                    Outcome::Fail | Outcome::UnexpectedPass => {
+                        Err(Failed::from(explain_failure(&case, &scored.detail)))
+                    }
+                }
+            })
+            .with_kind(class)
+            .with_ignored_flag(skip.is_some());
+            trials.push(trial);
+        }
+        trials
+    }
+
+    /// Runs the trials under libtest's command line and exits.
+    pub fn run(self) -> ! {
+        let args = Arguments::from_args();
+        libtest_mimic::run(&args, self.trials()).exit()
+    }
+}
+
+/// The failure message: expected, got, why it matters, references.
+pub fn explain_failure(case: &Case, detail: &str) -> String {
+    format!(
+        "{}\n  expected: {}\n  got:      {}\n  sent:     {}\n  why:      {}\n  severity: {}\n  refs:     {}\n  explain:  jwt-conformance explain {}",
+        case.title,
+        describe_expected(&case.expected),
+        detail,
+        case.description,
+        case.requirement,
+        case.severity,
+        case.refs.join(", "),
+        case.id
+    )
+}

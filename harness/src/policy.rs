@@ -1,0 +1,84 @@
+//! What a verifier is configured with for one case.
+
+use crate::alg::Alg;
+use crate::jwk::JwkSet;
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// The verification policy: trusted keys, allowed algorithms and claim checks.
+///
+/// Serialised exactly as the process protocol's `policy` object.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Policy {
+    /// Trusted keys, public parts only.
+    pub keys: JwkSet,
+    /// Allowed `alg` values; a token with any other `alg` must be rejected.
+    pub algorithms: Vec<Alg>,
+    /// Expected `iss`; `None` means no issuer check.
+    pub issuer: Option<String>,
+    /// Accepted audiences; empty means the verifier expects no audience, so a token
+    /// carrying `aud` must be rejected (RFC 7519 section 4.1.3).
+    #[serde(deserialize_with = "null_as_empty")]
+    pub audience: Vec<String>,
+    /// Claims that must be present (e.g. `exp`).
+    #[serde(default)]
+    pub required_claims: Vec<String>,
+    /// Clock skew allowed on `exp` and `nbf`, in seconds.
+    pub leeway: u64,
+    /// Required `typ` header value, if any.
+    pub typ: Option<String>,
+    /// The current time for adapters whose clock can be injected; `None` means the
+    /// verifier uses the system clock.
+    pub now: Option<i64>,
+}
+
+fn null_as_empty<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    Ok(Option::<Vec<String>>::deserialize(d)?.unwrap_or_default())
+}
+
+impl Policy {
+    /// A policy trusting `keys` for `algorithms`, requiring `exp`, no issuer or audience
+    /// check, no leeway, at time `now`.
+    pub fn new(keys: JwkSet, algorithms: Vec<Alg>, now: Option<i64>) -> Policy {
+        Policy {
+            keys,
+            algorithms,
+            issuer: None,
+            audience: Vec::new(),
+            required_claims: vec!["exp".to_string()],
+            leeway: 0,
+            typ: None,
+            now,
+        }
+    }
+
+    /// The policy as protocol JSON.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::to_value(self).expect("a policy always serialises")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn protocol_shape_round_trips() {
+        let text = r#"{"keys":{"keys":[]},"algorithms":["RS256"],"issuer":null,"audience":null,"required_claims":["exp"],"leeway":0,"typ":null,"now":1700000000}"#;
+        let policy: Policy = serde_json::from_str(text).unwrap();
+        assert_eq!(policy.algorithms, vec![Alg::RS256]);
+        assert!(policy.audience.is_empty());
+        assert_eq!(policy.now, Some(1_700_000_000));
+        let back = policy.to_json();
+        assert_eq!(back["audience"], serde_json::json!([]));
+        assert_eq!(back["issuer"], serde_json::Value::Null);
+    }
+
+    #[test]
+    fn unknown_fields_and_algs_are_rejected() {
+        let bad = r#"{"keys":{"keys":[]},"algorithms":["none"],"issuer":null,"audience":[],"leeway":0,"typ":null,"now":null}"#;
+        assert!(serde_json::from_str::<Policy>(bad).is_err());
+        let extra = r#"{"keys":{"keys":[]},"algorithms":[],"issuer":null,"audience":[],"leeway":0,"typ":null,"now":null,"x":1}"#;
+        assert!(serde_json::from_str::<Policy>(extra).is_err());
+    }
+}

@@ -1,0 +1,156 @@
+//! The report of a run, and its renderings.
+
+pub mod json;
+pub mod text;
+
+use crate::adapter::AdapterInfo;
+use crate::case::{Case, Severity};
+use crate::outcome::{Outcome, Scored, VerdictLabel};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// The tool that wrote the report.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ToolInfo {
+    pub name: String,
+    pub version: String,
+}
+
+impl Default for ToolInfo {
+    fn default() -> Self {
+        ToolInfo {
+            name: "jwt-conformance".to_string(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+        }
+    }
+}
+
+/// The adapter as the report names it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct AdapterSummary {
+    pub name: String,
+    pub version: String,
+    pub clock: String,
+}
+
+/// Counts of outcomes.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub total: usize,
+    pub passed: usize,
+    pub failed: usize,
+    pub expected_failures: usize,
+    pub unexpected_passes: usize,
+    pub skipped: usize,
+}
+
+impl Summary {
+    fn add(&mut self, outcome: Outcome) {
+        self.total += 1;
+        match outcome {
+            Outcome::Pass => self.passed += 1,
+            Outcome::Fail => self.failed += 1,
+            Outcome::ExpectedFailure => self.expected_failures += 1,
+            Outcome::UnexpectedPass => self.unexpected_passes += 1,
+            Outcome::Skipped => self.skipped += 1,
+        }
+    }
+
+    /// Counts the outcomes of `results`.
+    pub fn of<'a>(results: impl IntoIterator<Item = &'a CaseResult>) -> Summary {
+        let mut s = Summary::default();
+        for r in results {
+            s.add(r.outcome);
+        }
+        s
+    }
+}
+
+/// One case's line in the report.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CaseResult {
+    pub id: String,
+    pub class: String,
+    pub severity: Severity,
+    pub refs: Vec<String>,
+    pub expected: String,
+    pub outcome: Outcome,
+    pub verdict: VerdictLabel,
+    pub reason: String,
+    pub detail: String,
+    pub title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warning: Option<String>,
+}
+
+impl CaseResult {
+    /// Combines a case and its score.
+    pub fn new(case: &Case, scored: Scored) -> CaseResult {
+        CaseResult {
+            id: case.id.clone(),
+            class: case.class().to_string(),
+            severity: case.severity,
+            refs: case.refs.clone(),
+            expected: case.expected.label().to_string(),
+            outcome: scored.outcome,
+            verdict: scored.verdict,
+            reason: scored.reason,
+            detail: scored.detail,
+            title: case.title.clone(),
+            warning: scored.warning,
+        }
+    }
+}
+
+/// A whole run against one adapter.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Report {
+    pub tool: ToolInfo,
+    pub adapter: AdapterSummary,
+    pub summary: Summary,
+    /// Outcome counts per class.
+    pub by_class: BTreeMap<String, Summary>,
+    /// Outcome counts per severity.
+    pub by_severity: BTreeMap<String, Summary>,
+    pub results: Vec<CaseResult>,
+}
+
+impl Report {
+    /// Builds the report and its summaries.
+    pub fn new(info: &AdapterInfo, results: Vec<CaseResult>) -> Report {
+        let mut by_class: BTreeMap<String, Vec<&CaseResult>> = BTreeMap::new();
+        let mut by_severity: BTreeMap<String, Vec<&CaseResult>> = BTreeMap::new();
+        for r in &results {
+            by_class.entry(r.class.clone()).or_default().push(r);
+            by_severity
+                .entry(r.severity.as_str().to_string())
+                .or_default()
+                .push(r);
+        }
+        let by_class = by_class
+            .into_iter()
+            .map(|(k, v)| (k, Summary::of(v)))
+            .collect();
+        let by_severity = by_severity
+            .into_iter()
+            .map(|(k, v)| (k, Summary::of(v)))
+            .collect();
+        Report {
+            tool: ToolInfo::default(),
+            adapter: AdapterSummary {
+                name: info.name.clone(),
+                version: info.version.clone(),
+                clock: info.clock.as_str().to_string(),
+            },
+            summary: Summary::of(&results),
+            by_class,
+            by_severity,
+            results,
+        }
+    }
+
+    /// Whether the run failed: a case failed or a manifest entry is stale.
+    pub fn failed(&self) -> bool {
+        crate::suite::has_unexpected(&self.results)
+    }
+}

@@ -1,0 +1,76 @@
+//! Runs cases against an adapter, isolating panics and hangs so that one bad verdict
+//! never stops the run.
+
+use crate::adapter::{Adapter, PrepareError};
+use crate::case::Case;
+use crate::verdict::{RejectKind, Verdict};
+use std::any::Any;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::mpsc;
+use std::sync::Arc;
+use std::thread;
+use std::time::Duration;
+
+/// The default per-case time limit.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// What happened when the case's token met the verifier.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Observation {
+    /// The verifier answered.
+    Verdict(Verdict),
+    /// `prepare` refused the policy (counts as a rejection).
+    Refused { kind: RejectKind, message: String },
+    /// `prepare` said the policy cannot be expressed.
+    Unsupported(String),
+    /// `prepare` or `verify` panicked, with the panic message.
+    Panicked(String),
+    /// `prepare` plus `verify` ran past the time limit.
+    TimedOut(Duration),
+    /// The case was not run, and why.
+    Skipped(String),
+}
+
+/// The message carried by a panic payload.
+pub fn panic_message(payload: &(dyn Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "panic with a non-string payload".to_string()
+    }
+}
+
+/// Prepares a verifier for the case's policy and verifies its token, on a worker thread
+/// that is abandoned if it overruns `timeout`.
+pub fn observe(adapter: &Arc<dyn Adapter>, case: &Case, timeout: Duration) -> Observation {
+    let (tx, rx) = mpsc::channel();
+    let adapter = Arc::clone(adapter);
+    let policy = case.policy.clone();
+    let token = case.token.clone();
+    let spawned = thread::Builder::new()
+        .name(format!("verify {}", case.id))
+        .spawn(move || {
+            let result = catch_unwind(AssertUnwindSafe(|| match adapter.prepare(&policy) {
+                Ok(verifier) => Observation::Verdict(verifier.verify(&token)),
+                Err(PrepareError::Refused { kind, message }) => {
+                    Observation::Refused { kind, message }
+                }
+                Err(PrepareError::Unsupported(why)) => Observation::Unsupported(why),
+            }));
+            let observation = result.unwrap_or_else(|p| Observation::Panicked(panic_message(&*p)));
+            // The receiver is gone if the case already timed out; nothing to do then.
+            let _ = tx.send(observation);
+        });
+    if let Err(e) = spawned {
+        return Observation::Panicked(format!("could not start a worker thread: {e}"));
+    }
+    match rx.recv_timeout(timeout) {
+        Ok(observation) => observation,
+        Err(mpsc::RecvTimeoutError::Timeout) => Observation::TimedOut(timeout),
+        Err(mpsc::RecvTimeoutError::Disconnected) => {
+            Observation::Panicked("worker thread died without an answer".to_string())
+        }
+    }
+}

@@ -1,0 +1,233 @@
+//! Test data for the JWT verifier conformance suite.
+//!
+//! This crate holds two kinds of data, compiled into the binary with
+//! [`include_str!`] so that no file system access is needed at test time:
+//!
+//! * [`KEYS`]: fixed key fixtures as JWK JSON objects (RFC 7517), private parts
+//!   included. Each lives in `keys/<name>.json` and has `"kid"` equal to
+//!   `<name>`. The generated fixtures (`oct-*`, `rsa-*`, `ec-*`, `ed25519-*`)
+//!   were generated once and are fixed; they are never regenerated at test
+//!   time. The `rfc*` fixtures are the example keys of RFC 7515 Appendix
+//!   A.1-A.4 and RFC 8037 Appendix A.1, with their values copied verbatim from
+//!   the RFC texts (only a `"kid"` member was added).
+//! * [`RFC_VECTORS`]: JWS/JWT test vectors from RFC 7515, RFC 7519 and
+//!   RFC 8037, one JSON object per file in `rfc/`. Each token is the RFC's
+//!   compact serialization copied verbatim (the RFC's display line breaks
+//!   removed).
+//!
+//! A vector file has the members `id`, `title`, `refs`, `key` (a key fixture
+//! name, or `null` for unsecured vectors), `alg`, `token`, `expected`
+//! (`"accept"` or `"reject"`) and, optionally, `payload_is_json` (a boolean,
+//! default `true`; `false` when the payload is not a JSON claim set).
+//!
+//! The crate has no dependencies: values are exposed as JSON text for the
+//! consumer to parse.
+
+/// Every key fixture as `(name, JWK JSON text)`; `name` is the file stem in
+/// `keys/` and equals the JWK's `"kid"`.
+pub const KEYS: &[(&str, &str)] = &[
+    ("oct-a", include_str!("../keys/oct-a.json")),
+    ("oct-b", include_str!("../keys/oct-b.json")),
+    ("oct-short", include_str!("../keys/oct-short.json")),
+    ("rsa-2048-a", include_str!("../keys/rsa-2048-a.json")),
+    ("rsa-2048-b", include_str!("../keys/rsa-2048-b.json")),
+    ("rsa-1024", include_str!("../keys/rsa-1024.json")),
+    ("rsa-2048-e3", include_str!("../keys/rsa-2048-e3.json")),
+    ("ec-p256-a", include_str!("../keys/ec-p256-a.json")),
+    ("ec-p256-b", include_str!("../keys/ec-p256-b.json")),
+    ("ec-p384-a", include_str!("../keys/ec-p384-a.json")),
+    ("ec-p384-b", include_str!("../keys/ec-p384-b.json")),
+    ("ec-p521-a", include_str!("../keys/ec-p521-a.json")),
+    ("ec-p521-b", include_str!("../keys/ec-p521-b.json")),
+    ("ed25519-a", include_str!("../keys/ed25519-a.json")),
+    ("ed25519-b", include_str!("../keys/ed25519-b.json")),
+    (
+        "rfc7515-a1-oct",
+        include_str!("../keys/rfc7515-a1-oct.json"),
+    ),
+    (
+        "rfc7515-a2-rsa",
+        include_str!("../keys/rfc7515-a2-rsa.json"),
+    ),
+    (
+        "rfc7515-a3-ec-p256",
+        include_str!("../keys/rfc7515-a3-ec-p256.json"),
+    ),
+    (
+        "rfc7515-a4-ec-p521",
+        include_str!("../keys/rfc7515-a4-ec-p521.json"),
+    ),
+    (
+        "rfc8037-ed25519",
+        include_str!("../keys/rfc8037-ed25519.json"),
+    ),
+];
+
+/// Every RFC vector as `(file name, JSON text)`; `file name` is the name of
+/// the file in `rfc/`.
+pub const RFC_VECTORS: &[(&str, &str)] = &[
+    (
+        "rfc7515-a1-hs256.json",
+        include_str!("../rfc/rfc7515-a1-hs256.json"),
+    ),
+    (
+        "rfc7515-a2-rs256.json",
+        include_str!("../rfc/rfc7515-a2-rs256.json"),
+    ),
+    (
+        "rfc7515-a3-es256.json",
+        include_str!("../rfc/rfc7515-a3-es256.json"),
+    ),
+    (
+        "rfc7515-a4-es512.json",
+        include_str!("../rfc/rfc7515-a4-es512.json"),
+    ),
+    (
+        "rfc7515-a5-unsecured.json",
+        include_str!("../rfc/rfc7515-a5-unsecured.json"),
+    ),
+    (
+        "rfc7519-3.1-hs256.json",
+        include_str!("../rfc/rfc7519-3.1-hs256.json"),
+    ),
+    (
+        "rfc7519-6.1-unsecured.json",
+        include_str!("../rfc/rfc7519-6.1-unsecured.json"),
+    ),
+    (
+        "rfc8037-a4-eddsa.json",
+        include_str!("../rfc/rfc8037-a4-eddsa.json"),
+    ),
+];
+
+/// The JWK JSON text of the key fixture called `name`, if there is one.
+#[must_use]
+pub fn key(name: &str) -> Option<&'static str> {
+    KEYS.iter()
+        .find(|(key_name, _)| *key_name == name)
+        .map(|(_, json)| *json)
+}
+
+/// The JSON text of the RFC vector file called `file_name` (for example
+/// `"rfc7515-a1-hs256.json"`), if there is one.
+#[must_use]
+pub fn rfc_vector(file_name: &str) -> Option<&'static str> {
+    RFC_VECTORS
+        .iter()
+        .find(|(name, _)| *name == file_name)
+        .map(|(_, json)| *json)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+    use std::fs;
+    use std::path::Path;
+
+    /// The names of the `*.json` files in `dir` (relative to the crate root),
+    /// with or without the `.json` extension.
+    fn json_files(dir: &str, strip_extension: bool) -> BTreeSet<String> {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+        fs::read_dir(&path)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+            .map(|entry| entry.expect("directory entry").file_name())
+            .map(|name| name.into_string().expect("UTF-8 file name"))
+            .filter_map(|name| {
+                let stem = name.strip_suffix(".json")?.to_owned();
+                Some(if strip_extension { stem } else { name })
+            })
+            .collect()
+    }
+
+    /// The string value of the top-level member `member` in a pretty-printed
+    /// JSON object, `None` if absent or `null`.
+    fn string_member<'a>(json: &'a str, member: &str) -> Option<&'a str> {
+        let prefix = format!("  \"{member}\": ");
+        let line = json.lines().find(|line| line.starts_with(&prefix))?;
+        let value = line[prefix.len()..].trim_end_matches(',');
+        if value == "null" {
+            return None;
+        }
+        Some(
+            value
+                .strip_prefix('"')
+                .and_then(|v| v.strip_suffix('"'))
+                .unwrap_or_else(|| panic!("member {member} is not a string: {value}")),
+        )
+    }
+
+    #[test]
+    fn every_key_file_is_listed() {
+        let listed: BTreeSet<String> = KEYS.iter().map(|(n, _)| (*n).to_owned()).collect();
+        assert_eq!(listed, json_files("keys", true));
+    }
+
+    #[test]
+    fn key_names_are_unique() {
+        let names: BTreeSet<&str> = KEYS.iter().map(|(n, _)| *n).collect();
+        assert_eq!(names.len(), KEYS.len());
+    }
+
+    #[test]
+    fn listed_key_text_matches_file_and_kid() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("keys");
+        for (name, json) in KEYS {
+            let on_disk = fs::read_to_string(dir.join(format!("{name}.json"))).expect("key file");
+            assert_eq!(*json, on_disk, "{name}");
+            assert_eq!(string_member(json, "kid"), Some(*name), "{name}");
+            assert!(string_member(json, "kty").is_some(), "{name}");
+            assert_eq!(key(name), Some(*json));
+        }
+        assert_eq!(key("no-such-key"), None);
+    }
+
+    #[test]
+    fn every_rfc_vector_file_is_listed() {
+        let listed: BTreeSet<String> = RFC_VECTORS.iter().map(|(n, _)| (*n).to_owned()).collect();
+        assert_eq!(listed, json_files("rfc", false));
+    }
+
+    #[test]
+    fn rfc_vector_names_and_ids_are_unique() {
+        let names: BTreeSet<&str> = RFC_VECTORS.iter().map(|(n, _)| *n).collect();
+        assert_eq!(names.len(), RFC_VECTORS.len());
+        let ids: BTreeSet<&str> = RFC_VECTORS
+            .iter()
+            .map(|(n, json)| string_member(json, "id").unwrap_or_else(|| panic!("{n}: no id")))
+            .collect();
+        assert_eq!(ids.len(), RFC_VECTORS.len());
+    }
+
+    #[test]
+    fn rfc_vectors_are_well_formed() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rfc");
+        for (name, json) in RFC_VECTORS {
+            let on_disk = fs::read_to_string(dir.join(name)).expect("vector file");
+            assert_eq!(*json, on_disk, "{name}");
+            assert_eq!(rfc_vector(name), Some(*json));
+            let alg = string_member(json, "alg").expect("alg");
+            let token = string_member(json, "token").expect("token");
+            assert_eq!(token.split('.').count(), 3, "{name}");
+            assert!(
+                token
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.'),
+                "{name}: token is not compact base64url"
+            );
+            if let Some(k) = string_member(json, "key") {
+                assert!(key(k).is_some(), "{name}: unknown key {k}");
+                assert_ne!(alg, "none", "{name}");
+            } else {
+                assert_eq!(alg, "none", "{name}");
+                assert!(
+                    token.ends_with('.'),
+                    "{name}: unsecured token has a signature"
+                );
+            }
+            let expected = string_member(json, "expected").expect("expected");
+            assert!(expected == "accept" || expected == "reject", "{name}");
+        }
+        assert_eq!(rfc_vector("no-such-vector.json"), None);
+    }
+}
