@@ -109,6 +109,10 @@ pub struct Case {
     pub policy: Policy,
     pub expected: Expected,
     pub needs: Needs,
+    /// A positive control for a reject case: a token that differs from `token` only in
+    /// being valid, under the same policy. The strict reference verifier must accept it,
+    /// which proves the case's token is rejected for the one thing it attacks.
+    pub control: Option<String>,
 }
 
 impl Case {
@@ -161,6 +165,7 @@ impl Case {
                 policy: Policy::new(Default::default(), Vec::new(), None),
                 expected: Expected::Either { why: String::new() },
                 needs: Needs::default(),
+                control: None,
             },
         }
     }
@@ -211,6 +216,11 @@ impl CaseBuilder {
     }
     pub fn needs_injectable_clock(mut self) -> Self {
         self.case.needs.injectable_clock = true;
+        self
+    }
+    /// The positive control: the same kind of token, valid under the same policy.
+    pub fn control(mut self, token: impl Into<String>) -> Self {
+        self.case.control = Some(token.into());
         self
     }
     pub fn build(self) -> Case {

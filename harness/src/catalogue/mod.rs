@@ -1,13 +1,53 @@
 //! The catalogue: every case, one module per class, so that a case id's class names the
 //! file that defines it (`time/exp-equals-now` lives in `time.rs`).
+//!
+//! ## Which reject reason a case expects
+//! A token with several defects could be rejected for any of them, so every attack token
+//! is valid in every respect but the one it attacks (its positive control, a token that
+//! differs only in being valid, is accepted by the strict reference verifier). The
+//! expected [`RejectKind`](crate::RejectKind) is the one that names that defect:
+//!
+//! | defect | kind |
+//! |---|---|
+//! | not three segments, bad base64url, header/payload not a JSON object, duplicate members, claim of the wrong JSON type | `malformed` |
+//! | `alg` missing, not a string, `none`, unknown, or not allowed by the policy | `algorithm` |
+//! | `crit` malformed or naming an extension not understood | `critical` |
+//! | `typ` differs from the required one | `type` |
+//! | no trusted key fits (unknown `kid`, key type/`alg`/`use`/`key_ops` not for this alg, weak key) | `key` |
+//! | signature does not verify | `signature` |
+//! | a required claim is absent | `missing-claim` |
+//! | `exp` passed / `nbf` in the future | `expired` / `not-yet-valid` |
+//! | `iss` / `aud` mismatch | `issuer` / `audience` |
+//!
+//! A verifier that rejects for another reason still passes; the report notes the
+//! difference as a warning.
 
+pub mod alg_confusion;
+pub mod alg_none;
+pub mod audience;
+pub mod claims_integrity;
 pub mod common;
+pub mod crit;
+pub mod ecdsa_format;
+pub mod format;
+pub mod header_key_injection;
+pub mod issuer;
+pub mod json_ambiguity;
+pub mod key_strength;
+pub mod kid_alg_binding;
+pub mod kid_injection;
 pub mod positive;
+pub mod psychic_signature;
+pub mod resource_limits;
 pub mod rfc7515;
 pub mod rfc7519;
 pub mod rfc8037;
 pub mod rfc_vectors;
+pub mod rsa_pkcs1;
+pub mod signature;
 pub mod time;
+pub mod typ;
+pub mod unknown_alg;
 
 use crate::case::Case;
 use crate::context::Context;
@@ -19,7 +59,26 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
     all.extend(rfc7519::cases(ctx));
     all.extend(rfc8037::cases(ctx));
     all.extend(positive::cases(ctx));
+    all.extend(alg_none::cases(ctx));
+    all.extend(signature::cases(ctx));
+    all.extend(psychic_signature::cases(ctx));
+    all.extend(ecdsa_format::cases(ctx));
+    all.extend(rsa_pkcs1::cases(ctx));
+    all.extend(alg_confusion::cases(ctx));
+    all.extend(kid_alg_binding::cases(ctx));
+    all.extend(unknown_alg::cases(ctx));
+    all.extend(header_key_injection::cases(ctx));
+    all.extend(kid_injection::cases(ctx));
+    all.extend(key_strength::cases(ctx));
     all.extend(time::cases(ctx));
+    all.extend(audience::cases(ctx));
+    all.extend(issuer::cases(ctx));
+    all.extend(typ::cases(ctx));
+    all.extend(crit::cases(ctx));
+    all.extend(format::cases(ctx));
+    all.extend(json_ambiguity::cases(ctx));
+    all.extend(claims_integrity::cases(ctx));
+    all.extend(resource_limits::cases(ctx));
     all
 }
 

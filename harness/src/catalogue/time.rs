@@ -55,6 +55,7 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
             .requirement("RFC 7519 4.1.5: the current date/time MUST be after or equal to the not-before date/time")
             .token(token(&claims))
             .expect_reject(RejectKind::NotYetValid)
+            .control(token(&valid_claims(ctx)))
             .build(),
     );
 
@@ -67,6 +68,7 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
             .requirement("RFC 7519 4.1.4: the current date/time MUST be before the expiration date/time, so exp == now has expired")
             .token(token(&claims))
             .expect_reject(RejectKind::Expired)
+            .control(token(&valid_claims(ctx)))
             .needs_injectable_clock()
             .build(),
     );

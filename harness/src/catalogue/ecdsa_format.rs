@@ -1,0 +1,9 @@
+//! `ecdsa-format/*` cases.
+
+use crate::case::Case;
+use crate::context::Context;
+
+/// The `ecdsa-format` cases.
+pub fn cases(_ctx: &Context) -> Vec<Case> {
+    Vec::new()
+}

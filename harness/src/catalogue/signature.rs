@@ -1,0 +1,9 @@
+//! `signature/*` cases.
+
+use crate::case::Case;
+use crate::context::Context;
+
+/// The `signature` cases.
+pub fn cases(_ctx: &Context) -> Vec<Case> {
+    Vec::new()
+}
