@@ -1,1 +1,214 @@
-//! Under construction.
+//! jwt-conformance adapter for [`jsonwebtoken`](https://docs.rs/jsonwebtoken).
+//!
+//! The adapter uses jsonwebtoken the way its documentation shows: the trusted keys as a
+//! `JwkSet`, the key picked by the header's `kid` (`decode_header` + `JwkSet::find`),
+//! `DecodingKey::from_jwk`, and `decode` with a `Validation` built from the policy. It
+//! never re-checks a claim itself: what the library decides is what gets scored.
+//!
+//! Backend: the pure-Rust `rust_crypto` provider. It needs no C toolchain and shares the
+//! RustCrypto crates the suite's forge already builds. The library's other backend
+//! (`aws_lc_rs`) differs in places and can be run as a separate adapter build.
+//!
+//! Clock: jsonwebtoken reads `SystemTime::now()` and offers no way to inject a time,
+//! so the adapter declares a system clock and exact time-boundary cases are skipped.
+
+use jsonwebtoken::errors::ErrorKind;
+use jsonwebtoken::jwk::JwkSet;
+use jsonwebtoken::{decode, decode_header, Algorithm, DecodingKey, Validation};
+use jwt_conformance::{
+    Adapter, AdapterInfo, Alg, Clock, Policy, PrepareError, RejectKind, Verdict, Verifier,
+};
+use serde_json::Value;
+
+/// The version of jsonwebtoken this adapter is built against (checked against
+/// Cargo.lock by a test).
+pub const LIBRARY_VERSION: &str = "12.0.0";
+
+/// The expected-failures manifest: jsonwebtoken's known deviations from the RFCs.
+pub const MANIFEST: &str = include_str!("../expected-failures.toml");
+
+/// The jsonwebtoken adapter.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct JsonwebtokenAdapter;
+
+fn to_library_alg(alg: Alg) -> Option<Algorithm> {
+    Some(match alg {
+        Alg::HS256 => Algorithm::HS256,
+        Alg::HS384 => Algorithm::HS384,
+        Alg::HS512 => Algorithm::HS512,
+        Alg::RS256 => Algorithm::RS256,
+        Alg::RS384 => Algorithm::RS384,
+        Alg::RS512 => Algorithm::RS512,
+        Alg::PS256 => Algorithm::PS256,
+        Alg::PS384 => Algorithm::PS384,
+        Alg::PS512 => Algorithm::PS512,
+        Alg::ES256 => Algorithm::ES256,
+        Alg::ES384 => Algorithm::ES384,
+        Alg::EdDSA => Algorithm::EdDSA,
+        // jsonwebtoken has no ES512.
+        Alg::ES512 => return None,
+    })
+}
+
+/// The claims `Validation::required_spec_claims` understands.
+const SPEC_CLAIMS: [&str; 5] = ["exp", "nbf", "aud", "iss", "sub"];
+
+impl Adapter for JsonwebtokenAdapter {
+    fn info(&self) -> AdapterInfo {
+        AdapterInfo {
+            name: "jsonwebtoken".to_string(),
+            version: LIBRARY_VERSION.to_string(),
+            algorithms: Alg::ALL
+                .into_iter()
+                .filter(|a| to_library_alg(*a).is_some())
+                .collect(),
+            clock: Clock::System,
+        }
+    }
+
+    fn prepare(&self, policy: &Policy) -> Result<Box<dyn Verifier>, PrepareError> {
+        if policy.typ.is_some() {
+            return Err(PrepareError::Unsupported(
+                "jsonwebtoken's Validation has no `typ` check".to_string(),
+            ));
+        }
+        if let Some(claim) = policy
+            .required_claims
+            .iter()
+            .find(|c| !SPEC_CLAIMS.contains(&c.as_str()))
+        {
+            return Err(PrepareError::Unsupported(format!(
+                "jsonwebtoken can only require exp, nbf, aud, iss and sub, not {claim:?}"
+            )));
+        }
+        let algorithms: Vec<Algorithm> = policy
+            .algorithms
+            .iter()
+            .filter_map(|a| to_library_alg(*a))
+            .collect();
+        if algorithms.is_empty() {
+            return Err(PrepareError::Unsupported(
+                "none of the policy's algorithms is supported by jsonwebtoken".to_string(),
+            ));
+        }
+        let mut validation = Validation::new(algorithms[0]);
+        validation.algorithms = algorithms;
+        validation.leeway = policy.leeway;
+        validation.validate_exp = true;
+        validation.validate_nbf = true;
+        validation.required_spec_claims = policy.required_claims.iter().cloned().collect();
+        if !policy.audience.is_empty() {
+            validation.set_audience(&policy.audience);
+        }
+        if let Some(issuer) = &policy.issuer {
+            validation.set_issuer(&[issuer]);
+        }
+        let jwks: JwkSet = serde_json::to_value(&policy.keys)
+            .and_then(serde_json::from_value)
+            .map_err(|e| PrepareError::Refused {
+                kind: RejectKind::Key,
+                message: format!("jsonwebtoken cannot read the JWK Set: {e}"),
+            })?;
+        // Build every decoding key once; a key the library refuses stays an error that
+        // surfaces only when a token selects it.
+        let keys = jwks
+            .keys
+            .iter()
+            .map(|jwk| {
+                (
+                    jwk.common.key_id.clone(),
+                    DecodingKey::from_jwk(jwk).map_err(|e| e.to_string()),
+                )
+            })
+            .collect();
+        Ok(Box::new(JsonwebtokenVerifier { keys, validation }))
+    }
+}
+
+/// A prepared verifier: decoding keys by `kid` and the validation rules.
+pub struct JsonwebtokenVerifier {
+    keys: Vec<(Option<String>, Result<DecodingKey, String>)>,
+    validation: Validation,
+}
+
+impl JsonwebtokenVerifier {
+    /// The key the token's `kid` names or, without a `kid`, the only trusted key.
+    fn select_key(&self, kid: Option<&str>) -> Result<&DecodingKey, Verdict> {
+        let found = match kid {
+            Some(kid) => self.keys.iter().find(|(k, _)| k.as_deref() == Some(kid)),
+            None if self.keys.len() == 1 => self.keys.first(),
+            None => None,
+        };
+        match found {
+            Some((_, Ok(key))) => Ok(key),
+            Some((_, Err(e))) => Err(Verdict::rejected(RejectKind::Key, e.clone())),
+            None => Err(Verdict::rejected(
+                RejectKind::Key,
+                format!("no trusted key for kid {kid:?}"),
+            )),
+        }
+    }
+}
+
+impl Verifier for JsonwebtokenVerifier {
+    fn verify(&self, token: &str) -> Verdict {
+        let header = match decode_header(token) {
+            Ok(h) => h,
+            Err(e) => return rejection(e),
+        };
+        let key = match self.select_key(header.kid.as_deref()) {
+            Ok(key) => key,
+            Err(verdict) => return verdict,
+        };
+        match decode::<Value>(token, key, &self.validation) {
+            Ok(data) => Verdict::accepted(data.claims),
+            Err(e) => rejection(e),
+        }
+    }
+}
+
+fn rejection(e: jsonwebtoken::errors::Error) -> Verdict {
+    let kind = match e.kind() {
+        ErrorKind::InvalidToken
+        | ErrorKind::Base64(_)
+        | ErrorKind::Json(_)
+        | ErrorKind::Utf8(_)
+        | ErrorKind::InvalidClaimFormat(_) => RejectKind::Malformed,
+        ErrorKind::InvalidSignature => RejectKind::Signature,
+        ErrorKind::InvalidEcdsaKey
+        | ErrorKind::InvalidEddsaKey
+        | ErrorKind::InvalidRsaKey(_)
+        | ErrorKind::InvalidKeyFormat => RejectKind::Key,
+        ErrorKind::InvalidAlgorithmName
+        | ErrorKind::UnsupportedAlgorithm
+        | ErrorKind::InvalidAlgorithm
+        | ErrorKind::MissingAlgorithm => RejectKind::Algorithm,
+        ErrorKind::MissingRequiredClaim(_) => RejectKind::MissingClaim,
+        ErrorKind::ExpiredSignature => RejectKind::Expired,
+        ErrorKind::ImmatureSignature => RejectKind::NotYetValid,
+        ErrorKind::InvalidIssuer => RejectKind::Issuer,
+        ErrorKind::InvalidAudience => RejectKind::Audience,
+        _ => RejectKind::Other,
+    };
+    Verdict::rejected(kind, e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn library_version_matches_the_lock_file() {
+        let lock = include_str!("../../../Cargo.lock");
+        let entry = format!("name = \"jsonwebtoken\"\nversion = \"{LIBRARY_VERSION}\"");
+        assert!(
+            lock.contains(&entry),
+            "update LIBRARY_VERSION to the locked jsonwebtoken version"
+        );
+    }
+
+    #[test]
+    fn manifest_parses() {
+        jwt_conformance::Manifest::parse("expected-failures.toml", MANIFEST).unwrap();
+    }
+}
