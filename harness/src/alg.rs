@@ -8,6 +8,7 @@ use std::str::FromStr;
 ///
 /// `none` is deliberately absent: no policy may allow it (RFC 8725 section 3.2), and
 /// attack cases write the label into headers as plain text instead.
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Alg {
     HS256,

@@ -13,6 +13,10 @@ pub const FIXED_NOW: i64 = 1_700_000_000;
 /// system clock.
 pub const MARGIN: i64 = 3 * 3600;
 
+/// The canary base URL cases are listed and explained with, so ids and listings never
+/// depend on the port a run's canary happens to get (port 9 is "discard": nothing there).
+pub const NOMINAL_CANARY: &str = "http://127.0.0.1:9";
+
 /// What the catalogue needs to know to build its cases.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Context {
@@ -22,6 +26,9 @@ pub struct Context {
     pub clock: Clock,
     /// Algorithms the adapter supports.
     pub algorithms: Vec<Alg>,
+    /// Base URL of the loopback canary that `jku`/`x5u` cases point at, without a
+    /// trailing slash (see [`crate::canary`]).
+    pub canary: String,
 }
 
 impl Context {
@@ -35,7 +42,14 @@ impl Context {
             now,
             clock: info.clock,
             algorithms: info.algorithms.clone(),
+            canary: NOMINAL_CANARY.to_string(),
         }
+    }
+
+    /// The same context with the running canary's base URL.
+    pub fn with_canary(mut self, base_url: impl Into<String>) -> Context {
+        self.canary = base_url.into();
+        self
     }
 
     /// A context for listing and explaining cases: injectable clock, every algorithm.
@@ -44,6 +58,7 @@ impl Context {
             now: FIXED_NOW,
             clock: Clock::Injectable,
             algorithms: Alg::ALL.to_vec(),
+            canary: NOMINAL_CANARY.to_string(),
         }
     }
 

@@ -12,16 +12,19 @@
 pub mod adapter;
 pub mod alg;
 pub mod b64;
+pub mod canary;
 pub mod case;
 pub mod catalogue;
 pub mod context;
 pub mod explain;
 pub mod forge;
+pub mod fuzzing;
 pub mod jwk;
 pub mod libtest;
 pub mod manifest;
 pub mod outcome;
 pub mod policy;
+pub mod properties;
 pub mod report;
 pub mod runner;
 pub mod suite;
@@ -38,3 +41,8 @@ pub use policy::Policy;
 pub use report::Report;
 pub use suite::Suite;
 pub use verdict::{RejectKind, Verdict};
+
+// The README's Rust examples are compiled as doctests so they cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

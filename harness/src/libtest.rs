@@ -11,6 +11,7 @@
 //! fn main() {
 //!     jwt_conformance::libtest::Harness::new(MyAdapter)
 //!         .manifest_file(concat!(env!("CARGO_MANIFEST_DIR"), "/expected-failures.toml"))
+//!         .regressions_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/proptest-regressions"))
 //!         .run()
 //! }
 //! ```
@@ -19,10 +20,11 @@ use crate::adapter::Adapter;
 use crate::case::Case;
 use crate::manifest::{Manifest, ManifestError};
 use crate::outcome::{describe_expected, Outcome};
+use crate::properties::PropertyConfig;
 use crate::runner::DEFAULT_TIMEOUT;
 use crate::suite::Suite;
 use libtest_mimic::{Arguments, Failed, Trial};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -31,6 +33,7 @@ pub struct Harness {
     adapter: Arc<dyn Adapter>,
     manifest: Result<Manifest, ManifestError>,
     timeout: Duration,
+    properties: PropertyConfig,
 }
 
 impl Harness {
@@ -40,7 +43,22 @@ impl Harness {
             adapter: Arc::new(adapter),
             manifest: Ok(Manifest::empty()),
             timeout: DEFAULT_TIMEOUT,
+            properties: PropertyConfig::default(),
         }
+    }
+
+    /// Keeps proptest regression files in `dir` (one per property); their saved
+    /// counterexamples replay before any new case.
+    pub fn regressions_dir(mut self, dir: impl Into<PathBuf>) -> Harness {
+        self.properties.regressions_dir = Some(dir.into());
+        self
+    }
+
+    /// Generated cases per property (default: `PROPTEST_CASES`, else
+    /// [`DEFAULT_CASES`](crate::properties::DEFAULT_CASES)).
+    pub fn proptest_cases(mut self, cases: u32) -> Harness {
+        self.properties.cases = Some(cases);
+        self
     }
 
     /// Reads the expected-failures manifest; a missing file means no expected failures.
@@ -66,7 +84,7 @@ impl Harness {
         self
     }
 
-    /// One trial per case, plus one that checks the manifest.
+    /// One trial per case and per property, plus one that checks the manifest.
     pub fn trials(self) -> Vec<Trial> {
         let (manifest, manifest_error) = match self.manifest {
             Ok(m) => (m, None),
@@ -75,7 +93,8 @@ impl Harness {
         let suite = Arc::new(
             Suite::new(self.adapter)
                 .manifest(manifest)
-                .timeout(self.timeout),
+                .timeout(self.timeout)
+                .properties(self.properties),
         );
         let manifest_check = suite.check_manifest().err();
         let problem = manifest_error.or(manifest_check);
@@ -105,6 +124,23 @@ impl Harness {
             })
             .with_kind(class)
             .with_ignored_flag(skip.is_some());
+            trials.push(trial);
+        }
+        for property in suite.selected_properties() {
+            let suite = Arc::clone(&suite);
+            let trial = Trial::test(property.id(), move || {
+                let result = suite.run_property(property);
+                match result.outcome {
+                    Outcome::Pass | Outcome::ExpectedFailure | Outcome::Skipped => Ok(()),
+                    Outcome::Fail | Outcome::UnexpectedPass => Err(Failed::from(format!(
+                        "{}\n  requirement: {}\n  {}",
+                        result.title,
+                        property.requirement(),
+                        result.detail.trim_end()
+                    ))),
+                }
+            })
+            .with_kind("property");
             trials.push(trial);
         }
         trials

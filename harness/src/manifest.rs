@@ -97,7 +97,7 @@ impl Manifest {
             Ok(())
         } else {
             Err(ManifestError(format!(
-                "{}: no case has the id{} {}",
+                "{}: no case or property has the id{} {}",
                 self.source,
                 if unknown.len() > 1 { "s" } else { "" },
                 unknown

@@ -4,11 +4,11 @@
 use crate::case::{Case, Expected};
 use crate::runner::Observation;
 use crate::verdict::Verdict;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 /// The result of scoring one case.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// The verifier did what the standard demands.
@@ -41,7 +41,7 @@ impl Outcome {
 }
 
 /// What the verifier did, as the report's `verdict` field.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum VerdictLabel {
     Accepted,
@@ -78,9 +78,28 @@ pub struct Scored {
 
 /// Scores an observation; `listed` is the manifest's reason if the case is listed.
 pub fn score(case: &Case, observation: &Observation, listed: Option<&str>) -> Scored {
-    let (verdict, reason, passed, detail, warning) = judge(case, observation);
+    score_fetched(case, observation, &[], listed)
+}
+
+/// Scores an observation knowing which header-supplied URLs the verifier fetched from
+/// the canary while verifying: any fetch fails the case, whatever the verdict, because
+/// dereferencing an attacker's URL is itself the vulnerability (RFC 8725 section 3.10).
+pub fn score_fetched(
+    case: &Case,
+    observation: &Observation,
+    fetched: &[String],
+    listed: Option<&str>,
+) -> Scored {
+    let (verdict, mut reason, mut passed, mut detail, warning) = judge(case, observation);
+    if let Some(url) = fetched.first() {
+        passed = false;
+        reason = "fetched a header-supplied URL".to_string();
+        detail = format!(
+            "fetched {url}: the verifier dereferenced a header-supplied URL (SSRF, RFC 8725 3.10); {detail}"
+        );
+    }
     let outcome = match (verdict, passed, listed) {
-        (VerdictLabel::Unsupported, _, _) => Outcome::Skipped,
+        (VerdictLabel::Unsupported, _, _) if fetched.is_empty() => Outcome::Skipped,
         (_, true, None) => Outcome::Pass,
         (_, true, Some(_)) => Outcome::UnexpectedPass,
         (_, false, None) => Outcome::Fail,
@@ -126,6 +145,13 @@ fn judge(case: &Case, observation: &Observation) -> Judgement {
             msg.clone(),
             false,
             format!("expected {expected}, but the verifier panicked: {msg}"),
+            None,
+        ),
+        Observation::Verdict(Verdict::Broken { why }) => (
+            VerdictLabel::Panicked,
+            why.clone(),
+            false,
+            format!("expected {expected}, but the verifier gave no usable answer: {why}"),
             None,
         ),
         Observation::TimedOut(limit) => (
@@ -210,5 +236,31 @@ pub fn describe_expected(expected: &Expected) -> String {
         Expected::Accept { .. } => "accept with exactly the signed claims".to_string(),
         Expected::Reject { kind } => format!("reject ({kind})"),
         Expected::Either { why } => format!("either accept or reject ({why})"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::verdict::RejectKind;
+
+    #[test]
+    fn a_broken_answer_fails_even_where_a_rejection_was_expected() {
+        let case = Case::builder("format/example", "t")
+            .refs(["RFC7515#section-7.1"])
+            .token("a.b.c")
+            .expect_reject(RejectKind::Malformed)
+            .build();
+        let broken = Observation::Verdict(Verdict::Broken {
+            why: "garbage reply: `oops`".to_string(),
+        });
+        let scored = score(&case, &broken, None);
+        assert_eq!(scored.outcome, Outcome::Fail);
+        assert_eq!(scored.verdict, VerdictLabel::Panicked);
+        assert!(scored.detail.contains("`oops`"), "{}", scored.detail);
+        assert_eq!(
+            score(&case, &broken, Some("known")).outcome,
+            Outcome::ExpectedFailure
+        );
     }
 }

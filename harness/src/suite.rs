@@ -2,14 +2,17 @@
 //! report.
 
 use crate::adapter::{Adapter, AdapterInfo};
+use crate::canary::Canary;
 use crate::case::{Case, Severity};
 use crate::catalogue;
-use crate::context::Context;
+use crate::context::{Context, NOMINAL_CANARY};
+use crate::forge;
 use crate::manifest::{Manifest, ManifestError};
-use crate::outcome::{score, Outcome, Scored};
+use crate::outcome::{score_fetched, Outcome, Scored};
+use crate::properties::{self, Property, PropertyConfig};
 use crate::report::{CaseResult, Report};
 use crate::runner::{observe, Observation, DEFAULT_TIMEOUT};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 /// Runs the catalogue against one adapter.
@@ -18,6 +21,10 @@ pub struct Suite {
     manifest: Manifest,
     timeout: Duration,
     filter: Option<String>,
+    /// Started on first use, once per suite; the error says why it could not start.
+    canary: OnceLock<Result<Canary, String>>,
+    /// How the properties run (their timeout is the suite's).
+    properties: PropertyConfig,
 }
 
 impl Suite {
@@ -28,7 +35,15 @@ impl Suite {
             manifest: Manifest::empty(),
             timeout: DEFAULT_TIMEOUT,
             filter: None,
+            canary: OnceLock::new(),
+            properties: PropertyConfig::default(),
         }
+    }
+
+    /// Case counts, seed and regression files for the properties.
+    pub fn properties(mut self, config: PropertyConfig) -> Suite {
+        self.properties = config;
+        self
     }
 
     /// The deviations the adapter's authors accept.
@@ -49,10 +64,22 @@ impl Suite {
         self
     }
 
+    /// The loopback canary that `jku`/`x5u` cases point at.
+    fn canary(&self) -> Result<&Canary, &str> {
+        self.canary
+            .get_or_init(|| {
+                Canary::start(catalogue::header_key_injection::canary_document)
+                    .map_err(|e| format!("cannot listen on 127.0.0.1: {e}"))
+            })
+            .as_ref()
+            .map_err(String::as_str)
+    }
+
     /// The cases for this adapter, after the filter, with the context they were built in.
     pub fn cases(&self) -> (AdapterInfo, Context, Vec<Case>) {
         let info = self.adapter.info();
-        let ctx = Context::for_adapter(&info);
+        let canary = self.canary().map_or(NOMINAL_CANARY, Canary::base_url);
+        let ctx = Context::for_adapter(&info).with_canary(canary);
         let cases = catalogue::cases(&ctx)
             .into_iter()
             .filter(|c| self.filter.as_deref().is_none_or(|p| c.id.contains(p)))
@@ -60,22 +87,52 @@ impl Suite {
         (info, ctx, cases)
     }
 
-    /// Checks that every manifest entry names a known case.
+    /// Checks that every manifest entry names a known case or property.
     pub fn check_manifest(&self) -> Result<(), ManifestError> {
         let ids: Vec<String> = catalogue::cases(&Context::listing())
             .into_iter()
             .map(|c| c.id)
+            .chain(properties::ids().map(String::from))
             .collect();
         self.manifest.check_ids(ids.iter().map(String::as_str))
     }
 
-    /// Observes and scores one case.
+    /// The properties whose id matches the filter.
+    pub fn selected_properties(&self) -> Vec<Property> {
+        Property::ALL
+            .into_iter()
+            .filter(|p| self.filter.as_deref().is_none_or(|f| p.id().contains(f)))
+            .collect()
+    }
+
+    /// Runs and scores one property.
+    pub fn run_property(&self, property: Property) -> CaseResult {
+        let config = PropertyConfig {
+            timeout: self.timeout,
+            ..self.properties.clone()
+        };
+        let run = properties::check(&self.adapter, property, &config);
+        let scored = properties::score(&run, self.manifest.reason(property.id()));
+        properties::case_result(&run, scored)
+    }
+
+    /// Observes and scores one case. A case whose token points at the canary fails if
+    /// the verifier fetched anything under the case's own path, `/<case id>/`.
     pub fn run_case(&self, info: &AdapterInfo, case: &Case) -> Scored {
-        let observation = match case.skip_reason(&info.algorithms, info.clock) {
+        let canary = self.canary();
+        let skip = case.skip_reason(&info.algorithms, info.clock).or_else(|| {
+            let why = canary.err()?;
+            points_at(case, NOMINAL_CANARY)
+                .then(|| format!("needs the loopback canary, which did not start: {why}"))
+        });
+        let observation = match skip {
             Some(why) => Observation::Skipped(why),
             None => observe(&self.adapter, case, self.timeout),
         };
-        score(case, &observation, self.manifest.reason(&case.id))
+        let fetched = canary
+            .map(|c| c.fetched_under(&format!("/{}/", case.id)))
+            .unwrap_or_default();
+        score_fetched(case, &observation, &fetched, self.manifest.reason(&case.id))
     }
 
     /// Runs every case; fails only on an unusable manifest.
@@ -85,9 +142,22 @@ impl Suite {
         let results = cases
             .iter()
             .map(|case| CaseResult::new(case, self.run_case(&info, case)))
+            .chain(
+                self.selected_properties()
+                    .into_iter()
+                    .map(|p| self.run_property(p)),
+            )
             .collect();
         Ok(Report::new(&info, results))
     }
+}
+
+/// Whether the case's header mentions a URL under `base`.
+fn points_at(case: &Case, base: &str) -> bool {
+    let needle = format!("{base}/");
+    forge::decode(&case.token)
+        .header
+        .is_ok_and(|h| h.windows(needle.len()).any(|w| w == needle.as_bytes()))
 }
 
 /// Whether any result makes the run fail.
@@ -112,4 +182,116 @@ impl Outcome {
         Outcome::UnexpectedPass,
         Outcome::Skipped,
     ];
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::adapter::{Clock, PrepareError, Verifier};
+    use crate::alg::Alg;
+    use crate::policy::Policy;
+    use crate::verdict::{RejectKind, Verdict};
+    use std::io::{Read, Write};
+    use std::net::TcpStream;
+
+    /// Rejects every token, after fetching its `jku` or `x5u` when `fetch` is set.
+    struct Fetcher {
+        fetch: bool,
+    }
+
+    struct FetchingVerifier {
+        fetch: bool,
+    }
+
+    impl Adapter for Fetcher {
+        fn info(&self) -> AdapterInfo {
+            AdapterInfo {
+                name: "fetcher".into(),
+                version: "0".into(),
+                algorithms: Alg::ALL.to_vec(),
+                clock: Clock::Injectable,
+            }
+        }
+        fn prepare(&self, _: &Policy) -> Result<Box<dyn Verifier>, PrepareError> {
+            Ok(Box::new(FetchingVerifier { fetch: self.fetch }))
+        }
+    }
+
+    impl Verifier for FetchingVerifier {
+        fn verify(&self, token: &str) -> Verdict {
+            let header: serde_json::Value = forge::decode(token)
+                .header
+                .ok()
+                .and_then(|h| serde_json::from_slice(&h).ok())
+                .unwrap_or_default();
+            let url = header["jku"].as_str().or(header["x5u"].as_str());
+            if let (true, Some(url)) = (self.fetch, url) {
+                get(url);
+            }
+            Verdict::rejected(RejectKind::Signature, "untrusted key")
+        }
+    }
+
+    /// A plain blocking HTTP GET of an `http://host:port/path` URL.
+    fn get(url: &str) {
+        let rest = url.strip_prefix("http://").expect("http URL");
+        let (host, path) = rest.split_at(rest.find('/').expect("URL has a path"));
+        let mut stream = TcpStream::connect(host).expect("canary reachable");
+        write!(stream, "GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n").unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).unwrap();
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    }
+
+    fn run(fetch: bool) -> Report {
+        Suite::new(Arc::new(Fetcher { fetch }))
+            .filter(Some("header-key-injection/".into()))
+            .run()
+            .unwrap()
+    }
+
+    #[test]
+    fn a_verifier_that_fetches_jku_fails_even_though_it_rejects() {
+        let report = run(true);
+        let jku = report
+            .results
+            .iter()
+            .find(|r| r.id == "header-key-injection/jku-es256")
+            .unwrap();
+        assert_eq!(jku.outcome, Outcome::Fail);
+        assert!(
+            jku.detail.starts_with("fetched http://127.0.0.1:")
+                && jku.detail.contains(
+                    "/header-key-injection/jku-es256/jwks.json: the verifier dereferenced"
+                ),
+            "{}",
+            jku.detail
+        );
+        // Every URL case fails on its own fetch; the inline carriers still pass.
+        for r in &report.results {
+            let by_url = r.id.contains("/jku-") || r.id.contains("/x5u-");
+            let expected = if by_url { Outcome::Fail } else { Outcome::Pass };
+            assert_eq!(r.outcome, expected, "{}: {}", r.id, r.detail);
+        }
+    }
+
+    #[test]
+    fn a_verifier_that_does_not_fetch_passes_and_a_listed_fetch_is_expected() {
+        assert!(run(false)
+            .results
+            .iter()
+            .all(|r| r.outcome == Outcome::Pass));
+
+        let manifest = Manifest::parse(
+            "m.toml",
+            "\"header-key-injection/x5u-es256\" = \"fetches x5u\"",
+        )
+        .unwrap();
+        let report = Suite::new(Arc::new(Fetcher { fetch: true }))
+            .manifest(manifest)
+            .filter(Some("header-key-injection/x5u-es256".into()))
+            .run()
+            .unwrap();
+        assert_eq!(report.results[0].outcome, Outcome::ExpectedFailure);
+    }
 }

@@ -103,6 +103,9 @@ pub enum Verdict {
     },
     /// The verifier cannot express this case (e.g. a check it does not offer).
     Unsupported { why: String },
+    /// The verifier gave no usable answer: it crashed, hung, or replied with something
+    /// that is not a verdict. Scored like a panic: a failure whatever was expected.
+    Broken { why: String },
 }
 
 impl Verdict {

@@ -133,7 +133,11 @@ fn a_hanging_verifier_is_cut_off_and_the_run_completes() {
 fn a_correct_answer_passes_and_a_listed_failure_is_expected() {
     // Answers every case correctly by looking up what the catalogue expects.
     fn oracle(token: &str) -> Verdict {
-        let cases = jwt_conformance::catalogue::cases(&jwt_conformance::Context::listing());
+        // Building the catalogue takes a while in debug builds: once is enough.
+        static CASES: std::sync::OnceLock<Vec<jwt_conformance::Case>> = std::sync::OnceLock::new();
+        let cases = CASES.get_or_init(|| {
+            jwt_conformance::catalogue::cases(&jwt_conformance::Context::listing())
+        });
         let case = cases
             .iter()
             .find(|c| c.token == token)

@@ -63,6 +63,64 @@ pub const KEYS: &[(&str, &str)] = &[
     ),
 ];
 
+/// Other encodings of fixture public keys, as `(file name, text)`; the file
+/// lives in `keys/derived/` and its name starts with the fixture's name.
+/// `<name>.cert.pem` is a self-signed X.509 certificate for the fixture's key
+/// (serial 1, valid 2023-01-01 to 2043-01-01, signed by the fixture itself);
+/// `<name>.ssh.pub` is its OpenSSH public key line (`ssh-keygen -y` format,
+/// no comment, trailing newline). Derived once from the fixtures; never
+/// regenerated.
+pub const DERIVED: &[(&str, &str)] = &[
+    (
+        "rsa-2048-a.cert.pem",
+        include_str!("../keys/derived/rsa-2048-a.cert.pem"),
+    ),
+    (
+        "rsa-2048-a.ssh.pub",
+        include_str!("../keys/derived/rsa-2048-a.ssh.pub"),
+    ),
+    (
+        "ec-p256-a.cert.pem",
+        include_str!("../keys/derived/ec-p256-a.cert.pem"),
+    ),
+    (
+        "ec-p256-a.ssh.pub",
+        include_str!("../keys/derived/ec-p256-a.ssh.pub"),
+    ),
+    (
+        "ec-p384-a.cert.pem",
+        include_str!("../keys/derived/ec-p384-a.cert.pem"),
+    ),
+    (
+        "ec-p384-a.ssh.pub",
+        include_str!("../keys/derived/ec-p384-a.ssh.pub"),
+    ),
+    (
+        "ed25519-a.cert.pem",
+        include_str!("../keys/derived/ed25519-a.cert.pem"),
+    ),
+    (
+        "ed25519-a.ssh.pub",
+        include_str!("../keys/derived/ed25519-a.ssh.pub"),
+    ),
+];
+
+/// Self-signed X.509 certificates for the attacker fixtures, as `(file name, PEM)`,
+/// in `keys/derived/attacker-x5c-<fixture>.cert.pem`: CN `attacker.example`, CA, valid
+/// 2000-01-01 to 2100-01-01, signed by the fixture's own key. Header-key-injection
+/// cases put them in `x5c` and serve them at `x5u`; nothing may trust them. Made once
+/// with `openssl ca -selfsign`; never regenerated.
+pub const ATTACKER_CERTS: &[(&str, &str)] = &[
+    (
+        "attacker-x5c-rsa-2048-b.cert.pem",
+        include_str!("../keys/derived/attacker-x5c-rsa-2048-b.cert.pem"),
+    ),
+    (
+        "attacker-x5c-ec-p256-b.cert.pem",
+        include_str!("../keys/derived/attacker-x5c-ec-p256-b.cert.pem"),
+    ),
+];
+
 /// Every RFC vector as `(file name, JSON text)`; `file name` is the name of
 /// the file in `rfc/`.
 pub const RFC_VECTORS: &[(&str, &str)] = &[

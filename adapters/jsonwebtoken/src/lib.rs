@@ -5,13 +5,19 @@
 //! `DecodingKey::from_jwk`, and `decode` with a `Validation` built from the policy. It
 //! never re-checks a claim itself: what the library decides is what gets scored.
 //!
-//! Backend: the pure-Rust `rust_crypto` provider. It needs no C toolchain and shares the
-//! RustCrypto crates the suite's forge already builds. The library's other backend
-//! (`aws_lc_rs`) differs in places and can be run as a separate adapter build.
+//! Backend: [`JsonwebtokenAdapter`] installs the pure-Rust `rust_crypto` provider. It
+//! needs no C toolchain and shares the RustCrypto crates the suite's forge already
+//! builds. The library's other backend (`aws_lc_rs`) differs in places; the
+//! `jwt-conformance-jsonwebtoken-aws-lc` crate runs this same adapter through
+//! [`BackendAdapter`] with that provider. jsonwebtoken's provider is process-wide and
+//! set once, and when both backend features are compiled in (as they are when cargo
+//! unifies a workspace's features) none is picked automatically, so `prepare` installs
+//! the adapter's own provider and declines to run if another one was installed first.
 //!
 //! Clock: jsonwebtoken reads `SystemTime::now()` and offers no way to inject a time,
 //! so the adapter declares a system clock and exact time-boundary cases are skipped.
 
+use jsonwebtoken::crypto::{rust_crypto, CryptoProvider};
 use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{decode, decode_header, Algorithm, DecodingKey, Validation};
@@ -27,9 +33,53 @@ pub const LIBRARY_VERSION: &str = "12.0.0";
 /// The expected-failures manifest: jsonwebtoken's known deviations from the RFCs.
 pub const MANIFEST: &str = include_str!("../expected-failures.toml");
 
-/// The jsonwebtoken adapter.
+/// The jsonwebtoken adapter on the pure-Rust `rust_crypto` backend.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct JsonwebtokenAdapter;
+
+/// [`JsonwebtokenAdapter`] as a [`BackendAdapter`].
+pub const RUST_CRYPTO: BackendAdapter =
+    BackendAdapter::new("jsonwebtoken", &rust_crypto::DEFAULT_PROVIDER);
+
+impl Adapter for JsonwebtokenAdapter {
+    fn info(&self) -> AdapterInfo {
+        RUST_CRYPTO.info()
+    }
+
+    fn prepare(&self, policy: &Policy) -> Result<Box<dyn Verifier>, PrepareError> {
+        RUST_CRYPTO.prepare(policy)
+    }
+}
+
+/// The jsonwebtoken adapter on a given crypto backend.
+#[derive(Clone, Copy, Debug)]
+pub struct BackendAdapter {
+    name: &'static str,
+    provider: &'static CryptoProvider,
+}
+
+impl BackendAdapter {
+    /// An adapter reporting itself as `name` that verifies with `provider`.
+    pub const fn new(name: &'static str, provider: &'static CryptoProvider) -> BackendAdapter {
+        BackendAdapter { name, provider }
+    }
+
+    /// Installs this adapter's provider as the process default, or reports that another
+    /// backend got there first (the default can only be set once per process).
+    fn install_provider(&self) -> Result<(), PrepareError> {
+        // On failure `install_default` hands back the provider it was given, not the one
+        // installed, so the installed one is read back.
+        let _ = self.provider.install_default();
+        let installed = CryptoProvider::try_get_default();
+        if installed.is_some_and(|p| std::ptr::eq(p, self.provider)) {
+            Ok(())
+        } else {
+            Err(PrepareError::Unsupported(
+                "another jsonwebtoken backend is already installed in this process".to_string(),
+            ))
+        }
+    }
+}
 
 fn to_library_alg(alg: Alg) -> Option<Algorithm> {
     Some(match alg {
@@ -53,10 +103,10 @@ fn to_library_alg(alg: Alg) -> Option<Algorithm> {
 /// The claims `Validation::required_spec_claims` understands.
 const SPEC_CLAIMS: [&str; 5] = ["exp", "nbf", "aud", "iss", "sub"];
 
-impl Adapter for JsonwebtokenAdapter {
+impl Adapter for BackendAdapter {
     fn info(&self) -> AdapterInfo {
         AdapterInfo {
-            name: "jsonwebtoken".to_string(),
+            name: self.name.to_string(),
             version: LIBRARY_VERSION.to_string(),
             algorithms: Alg::ALL
                 .into_iter()
@@ -67,6 +117,7 @@ impl Adapter for JsonwebtokenAdapter {
     }
 
     fn prepare(&self, policy: &Policy) -> Result<Box<dyn Verifier>, PrepareError> {
+        self.install_provider()?;
         if policy.typ.is_some() {
             return Err(PrepareError::Unsupported(
                 "jsonwebtoken's Validation has no `typ` check".to_string(),
@@ -110,30 +161,38 @@ impl Adapter for JsonwebtokenAdapter {
                 message: format!("jsonwebtoken cannot read the JWK Set: {e}"),
             })?;
         // Build every decoding key once; a key the library refuses stays an error that
-        // surfaces only when a token selects it.
+        // surfaces only when a token selects it. `decode` refuses a Validation listing an
+        // algorithm of another family than the key's, so each key gets the policy's
+        // algorithms of its own family, as a service with keys of several types keeps one
+        // Validation per type.
         let keys = jwks
             .keys
             .iter()
             .map(|jwk| {
-                (
-                    jwk.common.key_id.clone(),
-                    DecodingKey::from_jwk(jwk).map_err(|e| e.to_string()),
-                )
+                let key = DecodingKey::from_jwk(jwk).map(|key| {
+                    let mut own = validation.clone();
+                    own.algorithms.retain(|a| a.family() == key.family());
+                    (key, own)
+                });
+                (jwk.common.key_id.clone(), key.map_err(|e| e.to_string()))
             })
             .collect();
-        Ok(Box::new(JsonwebtokenVerifier { keys, validation }))
+        Ok(Box::new(JsonwebtokenVerifier { keys }))
     }
 }
 
-/// A prepared verifier: decoding keys by `kid` and the validation rules.
+/// A decoding key with the validation rules for its family, or why the library refused
+/// the JWK.
+type Loaded = Result<(DecodingKey, Validation), String>;
+
+/// A prepared verifier: decoding keys by `kid`, each with its validation rules.
 pub struct JsonwebtokenVerifier {
-    keys: Vec<(Option<String>, Result<DecodingKey, String>)>,
-    validation: Validation,
+    keys: Vec<(Option<String>, Loaded)>,
 }
 
 impl JsonwebtokenVerifier {
     /// The key the token's `kid` names or, without a `kid`, the only trusted key.
-    fn select_key(&self, kid: Option<&str>) -> Result<&DecodingKey, Verdict> {
+    fn select_key(&self, kid: Option<&str>) -> Result<&(DecodingKey, Validation), Verdict> {
         let found = match kid {
             Some(kid) => self.keys.iter().find(|(k, _)| k.as_deref() == Some(kid)),
             None if self.keys.len() == 1 => self.keys.first(),
@@ -156,11 +215,11 @@ impl Verifier for JsonwebtokenVerifier {
             Ok(h) => h,
             Err(e) => return rejection(e),
         };
-        let key = match self.select_key(header.kid.as_deref()) {
-            Ok(key) => key,
+        let (key, validation) = match self.select_key(header.kid.as_deref()) {
+            Ok(selected) => selected,
             Err(verdict) => return verdict,
         };
-        match decode::<Value>(token, key, &self.validation) {
+        match decode::<Value>(token, key, validation) {
             Ok(data) => Verdict::accepted(data.claims),
             Err(e) => rejection(e),
         }
@@ -205,6 +264,24 @@ mod tests {
             lock.contains(&entry),
             "update LIBRARY_VERSION to the locked jsonwebtoken version"
         );
+    }
+
+    #[test]
+    fn a_second_backend_in_the_same_process_declines_to_run() {
+        let policy = Policy::new(Default::default(), vec![Alg::HS256], None);
+        assert!(JsonwebtokenAdapter.prepare(&policy).is_ok());
+        assert!(
+            JsonwebtokenAdapter.prepare(&policy).is_ok(),
+            "reinstalling is fine"
+        );
+        let copy: &'static CryptoProvider =
+            Box::leak(Box::new(rust_crypto::DEFAULT_PROVIDER.clone()));
+        let other = BackendAdapter::new("other", copy);
+        match other.prepare(&policy) {
+            Err(PrepareError::Unsupported(why)) => assert!(why.contains("already installed")),
+            Err(e) => panic!("unexpected error {e}"),
+            Ok(_) => panic!("a second backend must not run"),
+        }
     }
 
     #[test]

@@ -1,9 +1,247 @@
-//! `alg-confusion/*` cases.
+//! `alg-confusion/*`: HS256/384/512 tokens MACed with the verifier's own public key,
+//! written in each form a library might hold it in (PEM, DER, certificate, OpenSSH line,
+//! JWK JSON, raw bytes). A verifier that lets the token's `alg` pick HMAC and then uses
+//! whatever key material it holds as the secret accepts a token anyone can make.
+//!
+//! RFC 8725 3.1: "each key MUST be used with exactly one algorithm, and this MUST be
+//! checked when the cryptographic operation is performed." Where the policy allows the
+//! HS algorithm too, no trusted key is an HMAC (`oct`) key, so the rejection is `key`;
+//! where it allows only the key's own algorithm, the rejection is `algorithm`. Every
+//! token carries valid claims and the trusted key's `kid`.
 
-use crate::case::Case;
+use crate::alg::Alg;
+use crate::case::{Case, Severity};
+use crate::catalogue::common::{policy, valid_claims};
 use crate::context::Context;
+use crate::forge::draft::{header_with_alg, Draft};
+use crate::forge::key_encodings::{encode, KeyEncoding};
+use crate::forge::{self, hmac, keys};
+use crate::verdict::RejectKind;
+use serde_json::{json, Value};
+
+/// The trusted asymmetric keys, their algorithm, and their name in case ids and titles.
+const KEYS: [(&str, Alg, &str, &str); 4] = [
+    ("rsa-2048-a", Alg::RS256, "rsa", "RSA"),
+    ("ec-p256-a", Alg::ES256, "p256", "P-256"),
+    ("ec-p384-a", Alg::ES384, "p384", "P-384"),
+    ("ed25519-a", Alg::EdDSA, "ed25519", "Ed25519"),
+];
+
+const REFS: [&str; 5] = [
+    "RFC8725#section-2.1",
+    "RFC8725#section-3.1",
+    "CVE-2015-9235",
+    "CVE-2016-10555",
+    "CVE-2017-11424",
+];
+
+/// OpenSSH key lines fooled PyJWT and python-jose after PEM had been blocked.
+const OPENSSH_REFS: [&str; 2] = ["CVE-2022-29217", "CVE-2024-33663"];
+
+/// One confusion token: which key, which encoding of it as the secret, which HS
+/// algorithm, and whether the policy allows that algorithm.
+struct Confusion {
+    key: &'static str,
+    key_alg: Alg,
+    key_slug: &'static str,
+    key_type: &'static str,
+    encoding: KeyEncoding,
+    hs: Alg,
+    hs_allowed: bool,
+}
 
 /// The `alg-confusion` cases.
-pub fn cases(_ctx: &Context) -> Vec<Case> {
-    Vec::new()
+pub fn cases(ctx: &Context) -> Vec<Case> {
+    let claims = valid_claims(ctx);
+    // One control per trusted key: every case on that key shares it.
+    let controls: Vec<(&str, String)> = KEYS
+        .iter()
+        .map(|&(key, alg, _, _)| (key, forge::jwt(alg, key, &claims)))
+        .collect();
+    confusions()
+        .iter()
+        .map(|c| {
+            let control = controls
+                .iter()
+                .find(|(key, _)| *key == c.key)
+                .map(|(_, t)| t);
+            build(ctx, c, &claims, control.expect("every key has a control"))
+        })
+        .collect()
+}
+
+/// Every confusion, in case order.
+fn confusions() -> Vec<Confusion> {
+    let mut all = Vec::new();
+    for (key, key_alg, key_slug, key_type) in KEYS {
+        let jwk = keys::public(key);
+        let confusion = |encoding, hs, hs_allowed| Confusion {
+            key,
+            key_alg,
+            key_slug,
+            key_type,
+            encoding,
+            hs,
+            hs_allowed,
+        };
+        // Every encoding, with HS256 allowed beside the key's own algorithm.
+        for encoding in KeyEncoding::ALL.into_iter().filter(|e| e.applies_to(&jwk)) {
+            all.push(confusion(encoding, Alg::HS256, true));
+        }
+        // The other HMAC hashes, with the most common encoding.
+        for hs in [Alg::HS384, Alg::HS512] {
+            all.push(confusion(KeyEncoding::PemSpki, hs, true));
+        }
+        // HS256 outside the allowlist: every RSA encoding (the classic case), PEM for
+        // the others.
+        for encoding in KeyEncoding::ALL.into_iter().filter(|e| e.applies_to(&jwk)) {
+            if key_alg == Alg::RS256 || encoding == KeyEncoding::PemSpki {
+                all.push(confusion(encoding, Alg::HS256, false));
+            }
+        }
+    }
+    all
+}
+
+fn build(ctx: &Context, c: &Confusion, claims: &Value, control: &str) -> Case {
+    let jwk = keys::public(c.key);
+    let secret =
+        encode(c.key, c.encoding).unwrap_or_else(|e| panic!("{} as {:?}: {e}", c.key, c.encoding));
+    let draft = Draft::json(&header_with_alg(Some(json!(c.hs.as_str())), c.key), claims);
+    let mac = hmac(c.hs, &secret, draft.input().as_bytes());
+    let (algs, suffix, expected, requirement) = if c.hs_allowed {
+        (
+            vec![c.key_alg, c.hs],
+            String::new(),
+            RejectKind::Key,
+            format!(
+                "RFC 8725 3.1: \"each key MUST be used with exactly one algorithm, and this MUST \
+                 be checked when the cryptographic operation is performed\"; {} needs a shared \
+                 secret (kty oct, RFC 7518 3.2) and the only trusted key with kid {} is a public \
+                 key (kty {}), so no trusted key can verify the token",
+                c.hs, c.key, jwk.kty
+            ),
+        )
+    } else {
+        (
+            vec![c.key_alg],
+            format!("-{}-only", c.key_alg.slug()),
+            RejectKind::Algorithm,
+            format!(
+                "RFC 8725 3.1: libraries \"MUST NOT use any other algorithms\" than the caller \
+                 allowed; the policy allows only {}",
+                c.key_alg
+            ),
+        )
+    };
+    let mut refs: Vec<&str> = REFS.to_vec();
+    if c.encoding == KeyEncoding::OpenSsh {
+        refs.extend(OPENSSH_REFS);
+    }
+    let mut needs = vec![c.key_alg];
+    if c.hs_allowed {
+        needs.push(c.hs);
+    }
+    Case::builder(
+        format!(
+            "alg-confusion/{}-{}-{}{suffix}",
+            c.hs.slug(),
+            c.key_slug,
+            c.encoding.slug()
+        ),
+        format!(
+            "{} MACed with the trusted {} key's {} is rejected ({})",
+            c.hs,
+            c.key_type,
+            c.encoding.label(),
+            if c.hs_allowed {
+                format!("{} also allowed", c.hs)
+            } else {
+                format!("only {} allowed", c.key_alg)
+            }
+        ),
+    )
+    .severity(Severity::Critical)
+    .refs(refs)
+    .sends(format!(
+        "header alg {}, kid {}, valid claims; the MAC's secret is {} of the verifier's trusted \
+         {} key {} ({} bytes); the verifier allows {}",
+        c.hs,
+        c.key,
+        c.encoding.describe(&jwk),
+        c.key_alg,
+        c.key,
+        secret.len(),
+        algs.iter()
+            .map(|a| a.as_str())
+            .collect::<Vec<_>>()
+            .join(" and ")
+    ))
+    .requirement(requirement)
+    .token(draft.with_signature(&mac))
+    .policy(policy(ctx, &algs, &[c.key]))
+    .expect_reject(expected)
+    .needs_algorithms(&needs)
+    .control(control)
+    .build()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::forge::check::{
+        assert_same_claims_as_control, header_of, input_of, listed, signature_of,
+    };
+
+    /// Whether `token`'s MAC verifies as `alg` under an HMAC key holding exactly
+    /// `secret`: what a confused verifier computes.
+    fn mac_verifies_with(token: &str, alg: Alg, secret: &[u8]) -> bool {
+        let key = crate::jwk::Jwk {
+            kty: "oct".into(),
+            k: Some(crate::b64::encode(secret)),
+            ..Default::default()
+        };
+        forge::verify(alg, &key, input_of(token).as_bytes(), &signature_of(token))
+    }
+
+    #[test]
+    fn every_token_is_a_working_forgery_for_a_confused_verifier() {
+        let all = listed(cases, 30 + 8 + 12);
+        for (case, c) in all.iter().zip(confusions()) {
+            let secret = encode(c.key, c.encoding).unwrap();
+            assert!(mac_verifies_with(&case.token, c.hs, &secret), "{}", case.id);
+            // No other form of the same key would have verified it.
+            for other in KeyEncoding::ALL.into_iter().filter(|e| *e != c.encoding) {
+                if let Ok(other_secret) = encode(c.key, other) {
+                    assert!(
+                        !mac_verifies_with(&case.token, c.hs, &other_secret),
+                        "{}",
+                        case.id
+                    );
+                }
+            }
+            assert!(
+                case.policy.keys.keys.iter().all(|k| k.kty != "oct"),
+                "{}",
+                case.id
+            );
+        }
+    }
+
+    #[test]
+    fn tokens_differ_from_their_control_only_in_alg_and_mac() {
+        for case in cases(&Context::listing()) {
+            let control = case.control.as_deref().unwrap();
+            let mut header = header_of(&case.token);
+            let control_header = header_of(control);
+            assert!(
+                header["alg"].as_str().unwrap().starts_with("HS"),
+                "{}",
+                case.id
+            );
+            header["alg"] = control_header["alg"].clone();
+            assert_eq!(header, control_header, "{}", case.id);
+        }
+        assert_same_claims_as_control(&cases(&Context::listing()));
+    }
 }

@@ -1,9 +1,299 @@
-//! `alg-none/*` cases.
+//! `alg-none/*`: tokens that declare themselves unsecured, or whose `alg` is missing,
+//! not a string, or only looks like a registered name.
+//!
+//! RFC 7518 3.6: "Implementations that support Unsecured JWSs MUST NOT accept such
+//! objects as valid unless the application specifies that it is acceptable for a
+//! specific object to not be integrity protected." No policy of this suite allows
+//! `none` (RFC 8725 3.1/3.2), and RFC 7515 4.1.1 makes `alg` a case-sensitive string
+//! that MUST be present, so every case expects an `algorithm` rejection. Each token has
+//! valid claims and the trusted key's `kid`: the `alg` member is its only defect.
+//!
+//! Severity follows what acceptance means: with an empty or garbage signature the
+//! verifier accepted an unsigned token (critical); with the trusted key's real signature
+//! over the same bytes it ignored the `alg` it was given (medium).
 
-use crate::case::Case;
+use crate::alg::Alg;
+use crate::case::{Case, Severity};
+use crate::catalogue::common::{policy_for, valid_claims};
 use crate::context::Context;
+use crate::forge::draft::{header_with_alg, Draft};
+use crate::forge::{self, keys};
+use crate::verdict::RejectKind;
+use serde_json::{json, Value};
+
+const REFS: [&str; 6] = [
+    "RFC7518#section-3.6",
+    "RFC8725#section-3.1",
+    "RFC8725#section-3.2",
+    "CVE-2015-9235",
+    "CVE-2018-1000531",
+    "CVE-2022-23540",
+];
+
+/// Bytes no key produced: what an attacker without any key sends.
+const GARBAGE: &[u8] = b"this is not a signature at all!!";
+
+/// What fills the signature segment.
+#[derive(Clone, Copy)]
+enum Sig {
+    /// `header.payload.` as RFC 7518 3.6 lays out an Unsecured JWS.
+    Empty,
+    /// Fixed bytes that no key produced.
+    Garbage,
+    /// The real signature of the same signing input by the policy's trusted key.
+    Trusted,
+}
+
+impl Sig {
+    fn slug(self, alg: Alg) -> String {
+        match self {
+            Sig::Empty => "empty-signature".to_string(),
+            Sig::Garbage => "garbage-signature".to_string(),
+            Sig::Trusted => format!("{}-signature", alg.slug()),
+        }
+    }
+
+    fn describe(self, alg: Alg) -> String {
+        match self {
+            Sig::Empty => "an empty signature segment".to_string(),
+            Sig::Garbage => "32 bytes of garbage as the signature".to_string(),
+            Sig::Trusted => {
+                format!("the genuine {alg} signature of the same signing input by the trusted key")
+            }
+        }
+    }
+
+    fn severity(self) -> Severity {
+        match self {
+            Sig::Empty | Sig::Garbage => Severity::Critical,
+            Sig::Trusted => Severity::Medium,
+        }
+    }
+}
+
+/// One token: an `alg` member (or none), a signature, and the policy's algorithm.
+struct Variant<'a> {
+    name: &'a str,
+    alg: Option<Value>,
+    /// The `alg` member in words, as titles show it.
+    shown: String,
+    sig: Sig,
+    policy: Alg,
+    requirement: &'a str,
+}
+
+const NONE_REQUIREMENT: &str = "RFC 7518 3.6: implementations MUST NOT accept Unsecured JWSs as \
+     valid unless the application specifies that it is acceptable; RFC 8725 3.1: libraries MUST \
+     NOT use any algorithm the caller did not allow";
+const MEMBER_REQUIREMENT: &str = "RFC 7515 4.1.1: the \"alg\" value is a case-sensitive ASCII \
+     string; this Header Parameter MUST be present and MUST be understood and processed";
+const LOOKALIKE_REQUIREMENT: &str = "RFC 7515 4.1.1: the \"alg\" value is a case-sensitive \
+     ASCII string, so a name spelled with other code points is a different, unknown algorithm, \
+     never one to normalise into a registered name";
 
 /// The `alg-none` cases.
-pub fn cases(_ctx: &Context) -> Vec<Case> {
-    Vec::new()
+pub fn cases(ctx: &Context) -> Vec<Case> {
+    let mut variants = Vec::new();
+    for (name, spelling) in [
+        ("none", "none"),
+        ("capitalised-none", "None"),
+        ("uppercase-none", "NONE"),
+        ("mixed-case-none", "nOnE"),
+    ] {
+        for (sig, policy) in [
+            (Sig::Empty, Alg::HS256),
+            (Sig::Garbage, Alg::HS256),
+            (Sig::Trusted, Alg::HS256),
+            (Sig::Trusted, Alg::RS256),
+        ] {
+            variants.push(Variant {
+                name,
+                alg: Some(json!(spelling)),
+                shown: format!("alg \"{spelling}\""),
+                sig,
+                policy,
+                requirement: NONE_REQUIREMENT,
+            });
+        }
+    }
+    for policy in [Alg::RS256, Alg::ES256, Alg::EdDSA] {
+        variants.push(Variant {
+            name: "none",
+            alg: Some(json!("none")),
+            shown: "alg \"none\"".to_string(),
+            sig: Sig::Empty,
+            policy,
+            requirement: NONE_REQUIREMENT,
+        });
+    }
+    let member = |name, alg, shown: &str, sig| Variant {
+        name,
+        alg,
+        shown: shown.to_string(),
+        sig,
+        policy: Alg::HS256,
+        requirement: MEMBER_REQUIREMENT,
+    };
+    variants.extend([
+        member("alg-missing", None, "no alg member", Sig::Empty),
+        member("alg-missing", None, "no alg member", Sig::Trusted),
+        member("alg-null", Some(Value::Null), "alg null", Sig::Empty),
+        member("alg-null", Some(Value::Null), "alg null", Sig::Trusted),
+        member("alg-empty-string", Some(json!("")), "alg \"\"", Sig::Empty),
+        member(
+            "alg-number-zero",
+            Some(json!(0)),
+            "alg 0 (a number)",
+            Sig::Empty,
+        ),
+        member(
+            "alg-array-none",
+            Some(json!(["none"])),
+            "alg [\"none\"]",
+            Sig::Empty,
+        ),
+        member(
+            "alg-array-hs256",
+            Some(json!(["HS256"])),
+            "alg [\"HS256\"]",
+            Sig::Trusted,
+        ),
+    ]);
+    let lookalike = |name, spelling: &'static str, shown: &str, sig| Variant {
+        name,
+        alg: Some(json!(spelling)),
+        shown: format!("alg {shown}"),
+        sig,
+        policy: Alg::HS256,
+        requirement: LOOKALIKE_REQUIREMENT,
+    };
+    variants.extend([
+        lookalike(
+            "cyrillic-o-none",
+            "n\u{043e}ne",
+            "\"n\u{043e}ne\" (CYRILLIC SMALL LETTER O, U+043E)",
+            Sig::Empty,
+        ),
+        lookalike(
+            "fullwidth-none",
+            "\u{ff4e}\u{ff4f}\u{ff4e}\u{ff45}",
+            "\"\u{ff4e}\u{ff4f}\u{ff4e}\u{ff45}\" (FULLWIDTH LATIN letters; NFKC folds it to none)",
+            Sig::Empty,
+        ),
+        lookalike(
+            "none-zero-width-space",
+            "none\u{200b}",
+            "\"none\u{200b}\" (none and ZERO WIDTH SPACE, U+200B)",
+            Sig::Empty,
+        ),
+        lookalike(
+            "cyrillic-dze-hs256",
+            "H\u{0405}256",
+            "\"H\u{0405}256\" (CYRILLIC CAPITAL LETTER DZE, U+0405, for S)",
+            Sig::Trusted,
+        ),
+        lookalike(
+            "fullwidth-hs256",
+            "\u{ff28}\u{ff33}\u{ff12}\u{ff15}\u{ff16}",
+            "\"\u{ff28}\u{ff33}\u{ff12}\u{ff15}\u{ff16}\" (FULLWIDTH forms; NFKC folds it to HS256)",
+            Sig::Trusted,
+        ),
+    ]);
+    variants.iter().map(|v| build(ctx, v)).collect()
+}
+
+/// The case for one variant; the id names the signature and, off HS256, the policy.
+fn build(ctx: &Context, v: &Variant) -> Case {
+    let key = keys::default_key_name(v.policy);
+    let claims = valid_claims(ctx);
+    let draft = Draft::json(&header_with_alg(v.alg.clone(), key), &claims);
+    let signature = match v.sig {
+        Sig::Empty => Vec::new(),
+        Sig::Garbage => GARBAGE.to_vec(),
+        Sig::Trusted => draft.signature(v.policy, key),
+    };
+    let policy_suffix = match (v.sig, v.policy) {
+        (_, Alg::HS256) | (Sig::Trusted, _) => String::new(),
+        (_, alg) => format!("-under-{}-policy", alg.slug()),
+    };
+    Case::builder(
+        format!(
+            "alg-none/{}-{}{policy_suffix}",
+            v.name,
+            v.sig.slug(v.policy)
+        ),
+        format!(
+            "{} with {} is rejected by a verifier allowing {}",
+            v.shown,
+            v.sig.describe(v.policy),
+            v.policy
+        ),
+    )
+    .severity(v.sig.severity())
+    .refs(REFS)
+    .sends(format!(
+        "a header with {}, kid {key}, valid claims, {}; the verifier trusts {key} for {} only",
+        v.shown,
+        v.sig.describe(v.policy),
+        v.policy
+    ))
+    .requirement(v.requirement)
+    .token(draft.with_signature(&signature))
+    .policy(policy_for(ctx, v.policy))
+    .expect_reject(RejectKind::Algorithm)
+    .needs_algorithms(&[v.policy])
+    .control(forge::jwt(v.policy, key, &claims))
+    .build()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::forge::check::{
+        assert_controls_valid, assert_same_claims_as_control, header_of, verifies_as,
+    };
+
+    fn all() -> Vec<Case> {
+        cases(&Context::listing())
+    }
+
+    #[test]
+    fn every_spelling_with_every_signature() {
+        let ids: Vec<String> = all().into_iter().map(|c| c.id).collect();
+        for name in [
+            "none",
+            "capitalised-none",
+            "uppercase-none",
+            "mixed-case-none",
+        ] {
+            for sig in ["empty", "garbage", "hs256", "rs256"] {
+                let id = format!("alg-none/{name}-{sig}-signature");
+                assert!(ids.contains(&id), "missing {id}");
+            }
+        }
+        assert!(ids.contains(&"alg-none/none-empty-signature-under-eddsa-policy".to_string()));
+    }
+
+    #[test]
+    fn tokens_differ_from_their_control_only_in_alg_and_signature() {
+        for case in all() {
+            let control = case.control.as_deref().expect("every case has a control");
+            let mut header = header_of(&case.token);
+            let control_header = header_of(control);
+            assert_ne!(header.get("alg"), control_header.get("alg"), "{}", case.id);
+            header["alg"] = control_header["alg"].clone();
+            assert_eq!(header, control_header, "{}", case.id);
+        }
+        assert_same_claims_as_control(&all());
+        assert_controls_valid(&all());
+    }
+
+    #[test]
+    fn only_the_medium_cases_carry_a_real_signature() {
+        for case in all() {
+            let alg = case.policy.algorithms[0];
+            let genuine = verifies_as(&case.token, alg, &case.policy);
+            assert_eq!(genuine, case.severity == Severity::Medium, "{}", case.id);
+        }
+    }
 }

@@ -1,8 +1,9 @@
 //! Building blocks shared by the catalogue's classes.
 
 use crate::alg::Alg;
+use crate::case::{Case, CaseBuilder};
 use crate::context::{Context, MARGIN};
-use crate::forge::keys;
+use crate::forge::{self, keys};
 use crate::policy::Policy;
 use serde_json::{json, Value};
 
@@ -24,4 +25,247 @@ pub fn policy(ctx: &Context, algs: &[Alg], key_names: &[&str]) -> Policy {
 /// The usual policy for one algorithm: its default fixture key, only that algorithm.
 pub fn policy_for(ctx: &Context, alg: Alg) -> Policy {
     policy(ctx, &[alg], &[keys::default_key_name(alg)])
+}
+
+/// `valid_claims(ctx)` with the claim `name` set to `value` (added if absent).
+pub fn claims_with(ctx: &Context, name: &str, value: impl Into<Value>) -> Value {
+    let mut claims = valid_claims(ctx);
+    claims[name] = value.into();
+    claims
+}
+
+/// `valid_claims(ctx)` without the claim `name`.
+pub fn claims_without(ctx: &Context, name: &str) -> Value {
+    let mut claims = valid_claims(ctx);
+    if let Some(map) = claims.as_object_mut() {
+        map.shift_remove(name);
+    }
+    claims
+}
+
+/// A JWT with the usual header, signed by `alg`'s default fixture key.
+pub fn signed(alg: Alg, claims: &Value) -> String {
+    forge::jwt(alg, keys::default_key_name(alg), claims)
+}
+
+/// The usual header for `alg` and its default fixture key (`alg`, `typ`, `kid`).
+pub fn default_header(alg: Alg) -> Value {
+    forge::header_for(alg, keys::private(keys::default_key_name(alg)))
+}
+
+/// [`default_header`] with the member `name` set to `value` (added if absent).
+pub fn header_with(alg: Alg, name: &str, value: impl Into<Value>) -> Value {
+    let mut header = default_header(alg);
+    header[name] = value.into();
+    header
+}
+
+/// [`default_header`] without the member `name`.
+pub fn header_without(alg: Alg, name: &str) -> Value {
+    let mut header = default_header(alg);
+    if let Some(map) = header.as_object_mut() {
+        map.shift_remove(name);
+    }
+    header
+}
+
+/// A compact JWS over exact header and payload bytes, signed by `alg`'s default
+/// fixture key: for tokens serde_json cannot write (duplicate members, bad UTF-8).
+pub fn signed_bytes(alg: Alg, header: &[u8], payload: &[u8]) -> String {
+    let name = keys::default_key_name(alg);
+    forge::sign_bytes(header, payload, alg, keys::private(name))
+        .unwrap_or_else(|e| panic!("fixture key {name} cannot sign {alg}: {e}"))
+}
+
+/// A compact JWS over exact header and claims JSON, signed by `alg`'s default key.
+pub fn signed_with_header(alg: Alg, header: &Value, claims: &Value) -> String {
+    signed_bytes(
+        alg,
+        header.to_string().as_bytes(),
+        claims.to_string().as_bytes(),
+    )
+}
+
+/// RFC 7519 section 7.3, for cases about comparing `iss`, `aud` and the like.
+pub const STRING_COMPARISON: &str = "RFC 7519 7.3: comparisons remove JSON escaping, \"Unicode \
+    Normalization [USA15] MUST NOT be applied at any point\", and compare \"code-point-to-code-point\"";
+
+/// A string that a sloppy comparison confuses with an expected `iss` or `aud` value.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NearMiss {
+    /// Case-name suffix, e.g. `prefix`.
+    pub name: &'static str,
+    /// What the value is, for the case description.
+    pub what: &'static str,
+    pub value: String,
+}
+
+impl NearMiss {
+    /// What a case sends: `claim` with this value, where `expected` was wanted.
+    pub fn describe(&self, claim: &str, expected: &str) -> String {
+        format!(
+            "{claim} {:?}, {}; the verifier expects {expected:?}",
+            self.value, self.what
+        )
+    }
+}
+
+/// One case per near miss of `expected` as the claim `claim`: `case` starts each (id,
+/// token, expectation), and this adds what is sent and `requirement` with the RFC 7519
+/// comparison rule.
+pub fn near_miss_cases(
+    claim: &str,
+    expected: &str,
+    requirement: &str,
+    mut case: impl FnMut(&NearMiss) -> CaseBuilder,
+) -> Vec<Case> {
+    near_misses(expected)
+        .iter()
+        .map(|miss| {
+            case(miss)
+                .sends(miss.describe(claim, expected))
+                .requirement(format!("{requirement} {STRING_COMPARISON}"))
+                .build()
+        })
+        .collect()
+}
+
+/// Values that differ from `expected` (an `https://` URL) only in ways exact,
+/// code-point-by-code-point comparison (RFC 7519 section 7.3) catches and looser
+/// comparisons miss: case, prefix, substring, superstring, padding, Unicode
+/// normalisation, C-string truncation.
+pub fn near_misses(expected: &str) -> Vec<NearMiss> {
+    let without_scheme = expected.strip_prefix("https://").unwrap_or(expected);
+    let fullwidth: String = {
+        // The last ASCII letter as its fullwidth form, which NFKC folds back.
+        let last = expected
+            .rfind(|c: char| c.is_ascii_lowercase())
+            .unwrap_or(0);
+        expected
+            .char_indices()
+            .map(|(i, c)| {
+                if i == last {
+                    char::from_u32(c as u32 - 0x21 + 0xFF01).unwrap_or(c)
+                } else {
+                    c
+                }
+            })
+            .collect()
+    };
+    let miss = |name, what, value: String| NearMiss { name, what, value };
+    vec![
+        miss(
+            "wrong",
+            "a different principal",
+            "https://attacker.example".to_string(),
+        ),
+        miss(
+            "case-changed",
+            "the expected value upper-cased",
+            expected.to_uppercase(),
+        ),
+        miss(
+            "prefix",
+            "a prefix of the expected value",
+            expected[..expected.len() - 3].to_string(),
+        ),
+        miss(
+            "substring",
+            "the expected value without its scheme, a substring of it",
+            without_scheme.to_string(),
+        ),
+        miss(
+            "superstring",
+            "the expected value with a suffix, containing it",
+            format!("{expected}.attacker.example"),
+        ),
+        miss(
+            "trailing-slash",
+            "the expected value with a trailing slash",
+            format!("{expected}/"),
+        ),
+        miss(
+            "trailing-space",
+            "the expected value with a trailing space",
+            format!("{expected} "),
+        ),
+        miss(
+            "leading-space",
+            "the expected value with a leading space",
+            format!(" {expected}"),
+        ),
+        miss("empty", "the empty string", String::new()),
+        miss(
+            "fullwidth",
+            "the expected value with its last letter in fullwidth form, equal after NFKC",
+            fullwidth,
+        ),
+        miss(
+            "nul-suffix",
+            "the expected value, a NUL and more: equal as a C string",
+            format!("{expected}\u{0}.attacker.example"),
+        ),
+    ]
+}
+
+/// Helpers for the classes' unit tests.
+#[cfg(test)]
+pub mod testing {
+    use crate::alg::Alg;
+    use crate::b64;
+    use crate::case::Case;
+    use crate::forge;
+    use crate::jwk::Jwk;
+
+    /// The case called `id` among `cases`.
+    pub fn case_by_id<'a>(cases: &'a [Case], id: &str) -> &'a Case {
+        cases
+            .iter()
+            .find(|c| c.id == id)
+            .unwrap_or_else(|| panic!("no case {id}"))
+    }
+
+    /// Whether the token's signature is a valid `alg` signature under `key`.
+    pub fn verifies(alg: Alg, key: &Jwk, token: &str) -> bool {
+        let Some((input, sig)) = token.rsplit_once('.') else {
+            return false;
+        };
+        b64::decode(sig).is_ok_and(|sig| forge::verify(alg, key, input.as_bytes(), &sig))
+    }
+
+    /// Segment `index` of a compact token, decoded strictly.
+    pub fn segment(token: &str, index: usize) -> Vec<u8> {
+        let part = token
+            .split('.')
+            .nth(index)
+            .expect("the token has the segment");
+        b64::decode(part).unwrap_or_else(|e| panic!("segment {index}: {e}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn near_misses_are_near_and_all_different() {
+        let expected = "https://api.example/orders";
+        let misses = near_misses(expected);
+        let mut values: Vec<&str> = misses.iter().map(|m| m.value.as_str()).collect();
+        values.push(expected);
+        values.sort_unstable();
+        values.dedup();
+        assert_eq!(
+            values.len(),
+            misses.len() + 1,
+            "every miss differs from the rest"
+        );
+        let value = |name: &str| &misses.iter().find(|m| m.name == name).unwrap().value;
+        assert!(expected.starts_with(value("prefix").as_str()));
+        assert!(expected.contains(value("substring").as_str()));
+        assert!(value("superstring").starts_with(expected));
+        assert!(value("nul-suffix").split('\0').next() == Some(expected));
+        assert_eq!(value("case-changed").to_lowercase(), expected);
+        assert_eq!(value("fullwidth").replace('\u{ff53}', "s"), expected);
+    }
 }

@@ -1,9 +1,178 @@
-//! `crit/*` cases.
+//! `crit/*`: critical header parameters (RFC 7515 section 4.1.11) and the unencoded
+//! payload option `b64` (RFC 7797).
+//!
+//! `crit` lists extensions the verifier MUST understand; if it does not, the token is
+//! invalid. A verifier that ignores `crit` processes a token under rules its producer
+//! said it must not. `b64: false` is such an extension, and JWTs MUST NOT use it
+//! (RFC 7797 section 7).
 
-use crate::case::Case;
+use crate::alg::Alg;
+use crate::case::{Case, CaseBuilder, Severity};
+use crate::catalogue::common::{header_with, policy_for, signed, signed_with_header, valid_claims};
 use crate::context::Context;
+use crate::verdict::RejectKind;
+use serde_json::json;
 
-/// The `crit` cases.
-pub fn cases(_ctx: &Context) -> Vec<Case> {
-    Vec::new()
+const ALG: Alg = Alg::HS256;
+/// An extension no verifier understands.
+const EXTENSION: &str = "https://example.invalid/jws-extension";
+
+const CRIT_REQ: &str =
+    "RFC 7515 4.1.11: \"If any of the listed extension Header Parameters are not understood and \
+        supported by the recipient, then the JWS is invalid.\" and \"This Header Parameter MUST be \
+        understood and processed by implementations.\"";
+const CRIT_MAY: &str =
+    "RFC 7515 4.1.11: producers MUST NOT do this, but \"Recipients MAY consider the JWS to be \
+        invalid if the critical list contains any Header Parameter names defined by this \
+        specification or [JWA] for use with JWS or if any other constraints on its use are \
+        violated.\"";
+const B64_REQ: &str =
+    "RFC 7797 7: \"For interoperability reasons, JSON Web Tokens [JWT] MUST NOT use \"b64\" with a \
+        \"false\" value.\"";
+
+/// The crit cases.
+pub fn cases(ctx: &Context) -> Vec<Case> {
+    let mut out = Vec::new();
+    for (name, what, crit, with_member, severity) in [
+        (
+            "unknown-extension",
+            "crit naming an extension the verifier cannot know, which is present",
+            json!([EXTENSION]),
+            true,
+            Severity::High,
+        ),
+        (
+            "names-absent-parameter",
+            "crit naming an unknown extension that is not in the header",
+            json!([EXTENSION]),
+            false,
+            Severity::High,
+        ),
+        (
+            "not-array",
+            "crit as a string naming an unknown extension, which is present",
+            json!(EXTENSION),
+            true,
+            Severity::High,
+        ),
+        (
+            "non-string-entry",
+            "crit [1]",
+            json!([1]),
+            false,
+            Severity::Medium,
+        ),
+    ] {
+        let mut header = header_with(ALG, "crit", crit);
+        if with_member {
+            header[EXTENSION] = json!(true);
+        }
+        out.push(
+            case(ctx, name, &format!("A token with {what} is rejected"))
+                .severity(severity)
+                .sends(what)
+                .requirement(format!(
+                    "{CRIT_REQ} RFC 7515 5.2 step 5: the recipient must understand the crit value \
+                        itself too"
+                ))
+                .token(signed_with_header(ALG, &header, &valid_claims(ctx)))
+                .expect_reject(RejectKind::Critical)
+                .control(signed(ALG, &valid_claims(ctx)))
+                .build(),
+        );
+    }
+    for (name, what, crit) in [
+        ("empty", "crit []", json!([])),
+        (
+            "lists-alg",
+            "crit [\"alg\"], naming a parameter RFC 7515 defines",
+            json!(["alg"]),
+        ),
+    ] {
+        out.push(
+            case(ctx, name, &format!("A token with {what}"))
+                .severity(Severity::Low)
+                .sends(what)
+                .requirement(CRIT_MAY)
+                .token(signed_with_header(
+                    ALG,
+                    &header_with(ALG, "crit", crit),
+                    &valid_claims(ctx),
+                ))
+                .expect_either(
+                    "RFC 7515 4.1.11 says recipients MAY consider such a JWS invalid, so accepting \
+                        it is conformant too",
+                )
+                .build(),
+        );
+    }
+    // With b64 false, the payload segment is the payload itself, so the JWS Signing
+    // Input is the same string as an ordinary token's: the signer signed the text
+    // `eyJ…`, and a verifier that ignores b64 reads it as claims instead.
+    let mut b64_false = header_with(ALG, "crit", json!(["b64"]));
+    b64_false["b64"] = json!(false);
+    out.push(
+        case(
+            ctx,
+            "b64-false",
+            "A JWT with b64 false, marked critical, is rejected",
+        )
+        .severity(Severity::High)
+        .refs([
+            "RFC7515#section-4.1.11",
+            "RFC7797#section-6",
+            "RFC7797#section-7",
+            "RFC8725#section-3.12",
+        ])
+        .sends(
+            "b64 false with crit [\"b64\"]; the payload segment is the base64url of the claims, \
+                which under b64 false is itself the signed payload",
+        )
+        .requirement(format!(
+            "{B64_REQ} A verifier that does not implement RFC 7797 must reject it for crit \
+                ({CRIT_REQ}); one that does must reject it as a JWT"
+        ))
+        .token(signed_with_header(ALG, &b64_false, &valid_claims(ctx)))
+        .expect_reject(RejectKind::Critical)
+        .control(signed(ALG, &valid_claims(ctx)))
+        .build(),
+    );
+    let b64_quiet = header_with(ALG, "b64", false);
+    out.push(
+        case(
+            ctx,
+            "b64-false-without-crit",
+            "A JWT with b64 false, not marked critical",
+        )
+        .severity(Severity::Info)
+        .refs([
+            "RFC7515#section-4",
+            "RFC7797#section-6",
+            "RFC7797#section-7",
+        ])
+        .sends("b64 false without crit; otherwise an ordinary token")
+        .requirement(format!(
+            "{B64_REQ} RFC 7797 6: without crit, implementations that do not know b64 process the \
+                JWS as usual, since RFC 7515 4 has unknown header parameters ignored"
+        ))
+        .token(signed_with_header(ALG, &b64_quiet, &valid_claims(ctx)))
+        .expect_either(
+            "RFC 7797 6 expects verifiers that do not implement b64 to ignore it when crit does not \
+                list it (and accept), while one that implements it must reject a JWT using it (RFC \
+                7797 7)",
+        )
+        .build(),
+    );
+    out
+}
+
+fn case(ctx: &Context, name: &str, title: &str) -> CaseBuilder {
+    Case::builder(format!("crit/{name}"), title)
+        .refs([
+            "RFC7515#section-4.1.11",
+            "RFC7515#section-5.2",
+            "RFC8725#section-3.12",
+        ])
+        .policy(policy_for(ctx, ALG))
+        .needs_algorithms(&[ALG])
 }

@@ -1,9 +1,230 @@
-//! `ecdsa-format/*` cases.
+//! `ecdsa-format/*`: a valid ECDSA signature in an encoding JWS does not allow (DER,
+//! halves of the wrong length), and the other valid signature of the same message
+//! (high S).
+//!
+//! RFC 7518 3.4: R and S are each turned into an octet sequence of the curve's length,
+//! "The octet sequence representations MUST NOT be shortened to omit any leading zero
+//! octets contained in the values", and the JWS Signature is `R || S`; a signature of
+//! any other length fails validation. Accepting another encoding is not a forgery (the
+//! trusted key made the signature), but it lets one token have several valid forms,
+//! which breaks replay caches and token binding: medium. RFC 7518 does not require
+//! low S, so the high-S twin may be accepted or rejected.
 
-use crate::case::Case;
+use crate::alg::Alg;
+use crate::case::{Case, CaseBuilder, Severity};
+use crate::catalogue::common::{policy_for, valid_claims};
 use crate::context::Context;
+use crate::forge::draft::{claims_with_jti, Draft};
+use crate::forge::ecdsa_sig::{self, Curve};
+use crate::forge::keys;
+use crate::verdict::RejectKind;
+use serde_json::Value;
 
-/// The `ecdsa-format` cases.
-pub fn cases(_ctx: &Context) -> Vec<Case> {
-    Vec::new()
+const REFS: [&str; 1] = ["RFC7518#section-3.4"];
+
+const LENGTH_RULE: &str = "RFC 7518 3.4: R and S are each the curve's octet length and \"MUST \
+     NOT be shortened to omit any leading zero octets\"; the JWS Signature is R || S, and if it \
+     is not a sequence of exactly twice that length \"the validation has failed\"";
+
+/// The `ecdsa-format` cases, for each ECDSA algorithm.
+pub fn cases(ctx: &Context) -> Vec<Case> {
+    [Alg::ES256, Alg::ES384, Alg::ES512]
+        .into_iter()
+        .flat_map(|alg| curve_cases(ctx, Curve::of(alg)))
+        .collect()
+}
+
+fn case(ctx: &Context, curve: Curve, name: &str, title: String) -> CaseBuilder {
+    Case::builder(format!("ecdsa-format/{}-{name}", curve.alg.slug()), title)
+        .refs(REFS)
+        .policy(policy_for(ctx, curve.alg))
+        .needs_algorithms(&[curve.alg])
+}
+
+fn curve_cases(ctx: &Context, curve: Curve) -> Vec<Case> {
+    let alg = curve.alg;
+    let key = keys::default_key_name(alg);
+    let len = curve.scalar_len;
+    let claims = valid_claims(ctx);
+    let plain = Draft::usual(alg, &claims);
+    let valid = plain.signature(alg, key);
+    let control = plain.with_signature(&valid);
+    let mut out = Vec::new();
+
+    let der = ecdsa_sig::raw_to_der(curve, &valid);
+    out.push(
+        case(
+            ctx,
+            curve,
+            "der-encoded",
+            format!("{alg}: a valid signature in DER is rejected"),
+        )
+        .severity(Severity::Medium)
+        .sends(format!(
+            "an {alg} token whose valid signature is sent as the DER Ecdsa-Sig-Value \
+                 SEQUENCE {{ r INTEGER, s INTEGER }} ({} octets) instead of R || S",
+            der.len()
+        ))
+        .requirement(LENGTH_RULE)
+        .token(plain.with_signature(&der))
+        .expect_reject(RejectKind::Signature)
+        .control(control.clone())
+        .build(),
+    );
+
+    out.push(
+        case(
+            ctx,
+            curve,
+            "halves-zero-padded",
+            format!("{alg}: R and S each padded with a zero octet are rejected"),
+        )
+        .severity(Severity::Medium)
+        .sends(format!(
+            "an {alg} token whose valid signature is sent as 00 || R || 00 || S, {} octets: \
+             the same integers, each half one octet longer than {len}",
+            2 * len + 2
+        ))
+        .requirement(LENGTH_RULE)
+        .token(plain.with_signature(&ecdsa_sig::pad_halves(curve, &valid)))
+        .expect_reject(RejectKind::Signature)
+        .control(control.clone())
+        .build(),
+    );
+
+    // Finding an R with a leading zero octet takes ~256 signatures for P-256 and ~2 for
+    // P-521 (whose 66-octet R has 7 spare bits), but ~256 slow P-384 signatures, seconds
+    // per build of the catalogue; P-256 and P-521 cover the length check.
+    if alg != Alg::ES384 {
+        out.push(leading_zero_stripped(ctx, curve, &claims));
+    }
+
+    // Whichever of the two S values the signer produced, send the high one.
+    let twin = curve.negate_s(&valid);
+    let (high, low) = if curve.is_high_s(&valid) {
+        (valid, twin)
+    } else {
+        (twin, valid)
+    };
+    out.push(
+        case(
+            ctx,
+            curve,
+            "high-s",
+            format!("{alg}: the high-S form of a valid signature may be accepted or rejected"),
+        )
+        .severity(Severity::Info)
+        .sends(format!(
+            "an {alg} token whose signature is R || S with S > n/2: the twin of the valid \
+             low-S signature R || (n - S) of the same signing input, and itself a valid ECDSA \
+             signature"
+        ))
+        .requirement(
+            "RFC 7518 3.4 validates with plain ECDSA, under which (r, s) and (r, n - s) are both \
+             valid; it does not require low S, so rejecting the high-S form is a stricter \
+             choice, not a requirement",
+        )
+        .token(plain.with_signature(&high))
+        .expect_either(
+            "RFC 7518 3.4 does not require low-S signatures: both (r, s) and (r, n - s) verify \
+             under ECDSA, so a verifier may accept or reject the high-S form",
+        )
+        .control(plain.with_signature(&low))
+        .build(),
+    );
+    out
+}
+
+/// A valid signature whose R starts with a zero octet (jti chosen to make it so), sent
+/// without that octet.
+fn leading_zero_stripped(ctx: &Context, curve: Curve, claims: &Value) -> Case {
+    let alg = curve.alg;
+    let key = keys::default_key_name(alg);
+    let len = curve.scalar_len;
+    let search = format!("{}-r-with-leading-zero", alg.slug());
+    let zero_claims = claims_with_jti(&search, claims, |c| {
+        Draft::usual(alg, c).signature(alg, key)[0] == 0
+    });
+    let zero = Draft::usual(alg, &zero_claims);
+    let zero_valid = zero.signature(alg, key);
+    case(
+        ctx,
+        curve,
+        "leading-zero-stripped",
+        format!("{alg}: R with its leading zero octet removed is rejected"),
+    )
+    .severity(Severity::Medium)
+    .sends(format!(
+        "an {alg} token (jti chosen so that R starts with 0x00) whose signature is R without \
+         that octet, then S: {} octets, the same integers if the halves are split by value",
+        2 * len - 1
+    ))
+    .requirement(LENGTH_RULE)
+    .token(zero.with_signature(&zero_valid[1..]))
+    .expect_reject(RejectKind::Signature)
+    .control(zero.with_signature(&zero_valid))
+    .build()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::case::Expected;
+    use crate::forge::check::{
+        assert_controls_valid, assert_only_signature_differs, signature_pair, verifies_as,
+    };
+
+    #[test]
+    fn only_the_signature_encoding_differs_from_the_control() {
+        let all = cases(&Context::listing());
+        assert_eq!(all.len(), 11);
+        let (either, reject): (Vec<Case>, Vec<Case>) = all
+            .into_iter()
+            .partition(|c| matches!(c.expected, Expected::Either { .. }));
+        assert_controls_valid(&reject);
+        assert_only_signature_differs(&reject);
+        assert_only_signature_differs(&either);
+        for case in either {
+            let curve = Curve::of(case.policy.algorithms[0]);
+            let (high, low) = signature_pair(&case);
+            assert!(
+                curve.is_high_s(&high) && !curve.is_high_s(&low),
+                "{}",
+                case.id
+            );
+            assert!(
+                verifies_as(&case.token, curve.alg, &case.policy),
+                "{}",
+                case.id
+            );
+        }
+    }
+
+    #[test]
+    fn malformed_encodings_hold_the_valid_integers() {
+        let all = cases(&Context::listing());
+        for case in all
+            .iter()
+            .filter(|c| c.id.ends_with("leading-zero-stripped"))
+        {
+            let curve = Curve::of(case.policy.algorithms[0]);
+            let (stripped, valid) = signature_pair(case);
+            assert_eq!(
+                (valid[0], valid.len()),
+                (0, 2 * curve.scalar_len),
+                "{}",
+                case.id
+            );
+            assert_eq!(stripped, valid[1..], "{}", case.id);
+        }
+        for case in all.iter().filter(|c| c.id.ends_with("der-encoded")) {
+            let (der, valid) = signature_pair(case);
+            let parsed = match case.policy.algorithms[0] {
+                Alg::ES256 => p256::ecdsa::Signature::from_der(&der).map(|s| s.to_vec()),
+                Alg::ES384 => p384::ecdsa::Signature::from_der(&der).map(|s| s.to_vec()),
+                _ => p521::ecdsa::Signature::from_der(&der).map(|s| s.to_vec()),
+            };
+            assert_eq!(parsed.expect("DER parses"), valid, "{}", case.id);
+        }
+    }
 }

@@ -1,9 +1,710 @@
-//! `format/*` cases.
+//! `format/*`: the JWS Compact Serialization (RFC 7515 sections 2, 3.1, 7.1).
+//!
+//! A JWT is exactly `BASE64URL(header) '.' BASE64URL(payload) '.' BASE64URL(signature)`,
+//! base64url without padding, without whitespace, canonical, each JSON part an object
+//! (RFC 7519 section 7.2). Lenient parsing makes several strings mean one token
+//! (breaking deny-lists and replay caches keyed by the token) or, worse, lets two
+//! components read different tokens out of one string: the compact/JSON polyglot of
+//! CVE-2022-39227 verified one payload and returned another.
+//!
+//! Where the defect is inside the signing input, the signature is recomputed over the
+//! input exactly as sent, so the encoding is the only thing wrong.
 
-use crate::case::Case;
+use crate::alg::Alg;
+use crate::b64;
+use crate::case::{Case, CaseBuilder, Severity};
+use crate::catalogue::common::{claims_with, default_header, policy_for, valid_claims};
 use crate::context::Context;
+use crate::forge::{self, keys};
+use crate::verdict::RejectKind;
+use serde_json::{json, Value};
 
-/// The `format` cases.
-pub fn cases(_ctx: &Context) -> Vec<Case> {
-    Vec::new()
+const ALG: Alg = Alg::HS256;
+
+const COMPACT_REQ: &str = "RFC 7515 7.1: the JWS Compact Serialization is BASE64URL(UTF8(JWS \
+    Protected Header)) || '.' || BASE64URL(JWS Payload) || '.' || BASE64URL(JWS Signature); RFC \
+    7519 7.2: \"Verify that the JWT contains at least one period\" ... and the parts are split and \
+    decoded \"following the restriction that no line breaks, whitespace, or other additional \
+    characters have been used\"";
+const BASE64URL_REQ: &str = "RFC 7515 2: Base64url Encoding is \"with all trailing '=' characters \
+    omitted ... and without the inclusion of any line breaks, whitespace, or other additional \
+    characters\", using the URL- and filename-safe alphabet of RFC 4648 section 5";
+const CANONICAL_REQ: &str =
+    "RFC 7515 2 and RFC 4648 3.5: the unused bits of the last character must be zero; a decoder \
+        that ignores them maps several strings to one token";
+const OBJECT_REQ: &str =
+    "RFC 7515 5.2 step 3 and RFC 7519 7.2 step 10: the header and the claims set must each be \"a \
+        completely valid JSON object\"";
+const JWT_COMPACT_REQ: &str = "RFC 7519 1: \"JWTs are always represented using the JWS Compact \
+    Serialization or the JWE Compact Serialization\"; RFC 8725 3.12 and 2.8: a JWS verifier must \
+    not be talked into another serialization or into decryption";
+
+/// The format cases.
+pub fn cases(ctx: &Context) -> Vec<Case> {
+    let mut out = segments(ctx);
+    out.extend(encodings(ctx));
+    out.extend(whitespace(ctx));
+    out.extend(serializations(ctx));
+    out.extend(json_shapes(ctx));
+    out
+}
+
+/// Too few, too many and empty segments.
+fn segments(ctx: &Context) -> Vec<Case> {
+    let usual = Parts::usual(ctx);
+    let token = usual.token();
+    let (input, signature) = token.rsplit_once('.').expect("a compact token");
+    let jwe = {
+        // A JWE-shaped token (RFC 7516 7.1): header, encrypted key, IV, ciphertext, tag.
+        // The "ciphertext" is the claims in clear: a verifier that takes it for a JWE
+        // and "decrypts" it with its key has confused signing with encryption.
+        let header = json!({"alg": "dir", "enc": "A256GCM", "kid": keys::default_key_name(ALG)});
+        [
+            b64::encode(header.to_string()),
+            String::new(),
+            b64::encode([0u8; 12]),
+            b64::encode(valid_claims(ctx).to_string()),
+            b64::encode([0u8; 16]),
+        ]
+        .join(".")
+    };
+    vec![
+        rejects(
+            ctx,
+            "empty-token",
+            "An empty string is rejected",
+            String::new(),
+        )
+        .sends("a zero-length token")
+        .requirement(COMPACT_REQ)
+        .build(),
+        rejects(
+            ctx,
+            "one-segment",
+            "A token of one segment is rejected",
+            usual.h(),
+        )
+        .sends("the base64url header alone, no period")
+        .requirement(COMPACT_REQ)
+        .build(),
+        rejects(
+            ctx,
+            "two-segments",
+            "A token of two segments is rejected",
+            input.to_string(),
+        )
+        .severity(Severity::Critical)
+        .sends("header.payload with the signature segment and its period removed")
+        .requirement(format!(
+            "{COMPACT_REQ}. Reading a missing third segment as \"no signature\" accepts an unsigned \
+                token"
+        ))
+        .build(),
+        rejects(
+            ctx,
+            "four-segments-trailing-dot",
+            "A token with a trailing period is rejected",
+            format!("{token}."),
+        )
+        .sends("a valid token followed by a period: four segments, the last empty")
+        .requirement(COMPACT_REQ)
+        .build(),
+        rejects(
+            ctx,
+            "four-segments-extra",
+            "A token with a fourth segment is rejected",
+            format!("{token}.{}", b64::encode("{}")),
+        )
+        .sends("a valid token followed by a fourth segment, \".e30\"")
+        .requirement(COMPACT_REQ)
+        .build(),
+        rejects(
+            ctx,
+            "five-segments-jwe",
+            "A JWE-shaped token is not accepted as a JWS",
+            jwe,
+        )
+        .refs([
+            "RFC7516#section-7.1",
+            "RFC7519#section-1",
+            "RFC8725#section-3.12",
+            "Tervoort 2023",
+        ])
+        .sends(
+            "five segments: a JWE header {\"alg\":\"dir\",\"enc\":\"A256GCM\"} naming the trusted \
+                key, then key, IV, the claims as ciphertext, tag",
+        )
+        .requirement(format!(
+            "{JWT_COMPACT_REQ}; the verifier is configured for HS256 signatures only"
+        ))
+        .build(),
+        rejects(
+            ctx,
+            "empty-header",
+            "A token with an empty header segment is rejected",
+            seal(&format!(".{}", usual.p())),
+        )
+        .sends("an empty header segment, MACed as sent")
+        .requirement(OBJECT_REQ)
+        .build(),
+        rejects(
+            ctx,
+            "empty-payload",
+            "A token with an empty payload segment is rejected",
+            seal(&format!("{}.", usual.h())),
+        )
+        .sends("an empty payload segment, MACed as sent")
+        .requirement(format!(
+            "{OBJECT_REQ}; an empty JWS payload is no claims set"
+        ))
+        .build(),
+        rejects(
+            ctx,
+            "signature-as-payload",
+            "A token whose segments are shifted is rejected",
+            format!("{}.{signature}", usual.p()),
+        )
+        .sends("payload.signature: the header segment dropped")
+        .requirement(COMPACT_REQ)
+        .build(),
+    ]
+}
+
+/// Padding, the standard alphabet, non-canonical trailing bits, foreign characters.
+fn encodings(ctx: &Context) -> Vec<Case> {
+    let ragged = Parts::usual(ctx).ragged();
+    let control = ragged.token();
+    let sig = ragged.signature();
+    let mut out = Vec::new();
+    let variants = [
+        (
+            "padding-header",
+            "the header segment with '=' padding",
+            format!("{}.{}", padded(&ragged.h()), ragged.p()),
+            None,
+        ),
+        (
+            "padding-payload",
+            "the payload segment with '=' padding",
+            format!("{}.{}", ragged.h(), padded(&ragged.p())),
+            None,
+        ),
+        (
+            "padding-signature",
+            "the signature segment with '=' padding",
+            ragged.input(),
+            Some(padded(&sig)),
+        ),
+        (
+            "trailing-bits-header",
+            "the last header character with a non-zero unused bit",
+            format!("{}.{}", noncanonical(&ragged.h()), ragged.p()),
+            None,
+        ),
+        (
+            "trailing-bits-payload",
+            "the last payload character with a non-zero unused bit",
+            format!("{}.{}", ragged.h(), noncanonical(&ragged.p())),
+            None,
+        ),
+        (
+            "trailing-bits-signature",
+            "the last signature character with a non-zero unused bit",
+            ragged.input(),
+            Some(noncanonical(&sig)),
+        ),
+        (
+            "invalid-character-payload",
+            "a '!' in the middle of the payload segment",
+            format!("{}.{}", ragged.h(), insert_middle(&ragged.p(), "!")),
+            None,
+        ),
+    ];
+    for (name, what, input, signature) in variants {
+        let requirement = if name.starts_with("trailing-bits") {
+            CANONICAL_REQ
+        } else {
+            BASE64URL_REQ
+        };
+        let token = match signature {
+            Some(signature) => format!("{input}.{signature}"),
+            None => seal(&input),
+        };
+        let resigned = if input == ragged.input() {
+            ""
+        } else {
+            ", MACed as sent"
+        };
+        out.push(
+            rejects(
+                ctx,
+                name,
+                &format!("A token with {what} is rejected"),
+                token,
+            )
+            .sends(format!("{what}{resigned}"))
+            .requirement(requirement)
+            .control(control.clone())
+            .build(),
+        );
+    }
+    // Members whose base64url holds both '-' and '_' (a run of four '?' always gives
+    // '_', of four '>' always gives '-'), so the standard alphabet changes both.
+    let marked = Parts {
+        header: with_member(&default_header(ALG), "note", "????>>>>"),
+        payload: claims_with(ctx, "note", "????>>>>")
+            .to_string()
+            .into_bytes(),
+    };
+    for (name, what, input) in [
+        (
+            "standard-alphabet-header",
+            "the header segment in the standard base64 alphabet ('+', '/')",
+            format!("{}.{}", standard(&marked.h()), marked.p()),
+        ),
+        (
+            "standard-alphabet-payload",
+            "the payload segment in the standard base64 alphabet ('+', '/')",
+            format!("{}.{}", marked.h(), standard(&marked.p())),
+        ),
+    ] {
+        out.push(
+            rejects(
+                ctx,
+                name,
+                &format!("A token with {what} is rejected"),
+                seal(&input),
+            )
+            .sends(format!("{what}, MACed as sent"))
+            .requirement(BASE64URL_REQ)
+            .control(marked.token())
+            .build(),
+        );
+    }
+    out
+}
+
+/// Whitespace inside segments and around the token.
+fn whitespace(ctx: &Context) -> Vec<Case> {
+    let usual = Parts::usual(ctx);
+    let token = usual.token();
+    let inside = |what: &str, header: String, payload: String| {
+        (what.to_string(), seal(&format!("{header}.{payload}")), true)
+    };
+    let around = |what: &str, token: String| (what.to_string(), token, false);
+    let variants = [
+        (
+            "space-inside-payload",
+            inside(
+                "a space in the middle of the payload segment",
+                usual.h(),
+                insert_middle(&usual.p(), " "),
+            ),
+        ),
+        (
+            "newline-inside-payload",
+            inside(
+                "a line feed in the middle of the payload segment",
+                usual.h(),
+                insert_middle(&usual.p(), "\n"),
+            ),
+        ),
+        (
+            "crlf-inside-header",
+            inside(
+                "CR LF in the middle of the header segment",
+                insert_middle(&usual.h(), "\r\n"),
+                usual.p(),
+            ),
+        ),
+        (
+            "leading-space",
+            around("a space before the token", format!(" {token}")),
+        ),
+        (
+            "trailing-newline",
+            around("a line feed after the token", format!("{token}\n")),
+        ),
+        (
+            "tab-after-period",
+            around(
+                "a tab after the first period",
+                token.replacen('.', ".\t", 1),
+            ),
+        ),
+    ];
+    variants
+        .into_iter()
+        .map(|(name, (what, token, resigned))| {
+            let mac = if resigned { ", MACed as sent" } else { "" };
+            rejects(
+                ctx,
+                name,
+                &format!("A token with {what} is rejected"),
+                token,
+            )
+            .sends(format!("{what}{mac}"))
+            .requirement(format!("{BASE64URL_REQ}; {COMPACT_REQ}"))
+            .build()
+        })
+        .collect()
+}
+
+/// The JWS JSON Serialization, and the compact/JSON polyglot.
+fn serializations(ctx: &Context) -> Vec<Case> {
+    let usual = Parts::usual(ctx);
+    let sig = usual.signature();
+    let (h, p) = (usual.h(), usual.p());
+    let flattened = json!({"payload": p, "protected": h, "signature": sig}).to_string();
+    let general =
+        json!({"payload": p, "signatures": [{"protected": h, "signature": sig}]}).to_string();
+    // CVE-2022-39227: a JSON serialization (which verifies) whose first member name is a
+    // compact token with forged claims; a library that verifies the JSON form and then
+    // splits the raw string on '.' returns the forged claims.
+    let mut forged = claims_with(ctx, "sub", "administrator");
+    forged["admin"] = json!(true);
+    let forged = b64::encode(forged.to_string());
+    let polyglot = format!(
+        r#"{{"  {h}.{forged}.":"","protected":"{h}", "payload":"{p}","protected":"{h}","signature":"{sig}"}}"#
+    );
+    vec![
+        rejects(
+            ctx,
+            "json-flattened",
+            "A flattened JWS JSON Serialization is not accepted as a JWT",
+            flattened,
+        )
+        .refs(["RFC7515#section-7.2.2", "RFC7519#section-1"])
+        .sends("the valid token re-expressed as a flattened JWS JSON Serialization object")
+        .requirement(JWT_COMPACT_REQ)
+        .build(),
+        rejects(
+            ctx,
+            "json-general",
+            "A general JWS JSON Serialization is not accepted as a JWT",
+            general,
+        )
+        .refs(["RFC7515#section-7.2.1", "RFC7519#section-1"])
+        .sends("the valid token re-expressed as a general JWS JSON Serialization object")
+        .requirement(JWT_COMPACT_REQ)
+        .build(),
+        rejects(
+            ctx,
+            "json-compact-polyglot",
+            "The compact/JSON polyglot of CVE-2022-39227 is rejected",
+            polyglot,
+        )
+        .severity(Severity::Critical)
+        .refs([
+            "CVE-2022-39227",
+            "RFC7515#section-7.1",
+            "RFC7519#section-1",
+            "Tervoort 2023",
+        ])
+        .sends(
+            "a JWS JSON object carrying the valid signature, whose first member name is a compact \
+                token with forged claims (sub \"administrator\", admin true)",
+        )
+        .requirement(format!(
+            "{JWT_COMPACT_REQ}; the claims returned must be the ones whose signature was checked"
+        ))
+        .build(),
+    ]
+}
+
+/// Header or payload that is JSON but not an object, or an object with data after it.
+fn json_shapes(ctx: &Context) -> Vec<Case> {
+    let header = default_header(ALG).to_string();
+    let claims = valid_claims(ctx).to_string();
+    let variants = [
+        (
+            "header-array",
+            "a header that is an array holding the usual header",
+            format!("[{header}]"),
+            claims.clone(),
+        ),
+        (
+            "header-string",
+            "a header that is the JSON string \"HS256\"",
+            "\"HS256\"".to_string(),
+            claims.clone(),
+        ),
+        (
+            "header-number",
+            "a header that is the number 256",
+            "256".to_string(),
+            claims.clone(),
+        ),
+        (
+            "header-trailing-data",
+            "the usual header followed by a second object {\"alg\":\"none\"}",
+            format!("{header}{{\"alg\":\"none\"}}"),
+            claims.clone(),
+        ),
+        (
+            "payload-array",
+            "claims wrapped in an array",
+            header.clone(),
+            format!("[{claims}]"),
+        ),
+        (
+            "payload-string",
+            "claims as a JSON string holding the claims object",
+            header.clone(),
+            Value::from(claims.clone()).to_string(),
+        ),
+        (
+            "payload-number",
+            "a payload that is the number 1",
+            header.clone(),
+            "1".to_string(),
+        ),
+        (
+            "payload-trailing-data",
+            "the claims followed by a second object {\"sub\":\"administrator\"}",
+            header.clone(),
+            format!("{claims}{{\"sub\":\"administrator\"}}"),
+        ),
+    ];
+    variants
+        .into_iter()
+        .map(|(name, what, header, payload)| {
+            let parts = Parts {
+                header: header.into_bytes(),
+                payload: payload.into_bytes(),
+            };
+            rejects(
+                ctx,
+                name,
+                &format!("A token with {what} is rejected"),
+                parts.token(),
+            )
+            .sends(format!("{what}, correctly MACed"))
+            .requirement(OBJECT_REQ)
+            .build()
+        })
+        .collect()
+}
+
+/// Exact header and payload bytes, before encoding.
+struct Parts {
+    header: Vec<u8>,
+    payload: Vec<u8>,
+}
+
+impl Parts {
+    /// The usual header and valid claims.
+    fn usual(ctx: &Context) -> Parts {
+        Parts {
+            header: default_header(ALG).to_string().into_bytes(),
+            payload: valid_claims(ctx).to_string().into_bytes(),
+        }
+    }
+
+    /// The same JSON with a space after `{` where needed, so that neither length is a
+    /// multiple of three: the last base64url character then has unused bits, and
+    /// padding would be non-empty.
+    fn ragged(self) -> Parts {
+        let fix = |mut bytes: Vec<u8>| {
+            if bytes.len() % 3 == 0 {
+                bytes.insert(1, b' ');
+            }
+            bytes
+        };
+        Parts {
+            header: fix(self.header),
+            payload: fix(self.payload),
+        }
+    }
+
+    fn h(&self) -> String {
+        b64::encode(&self.header)
+    }
+
+    fn p(&self) -> String {
+        b64::encode(&self.payload)
+    }
+
+    fn input(&self) -> String {
+        format!("{}.{}", self.h(), self.p())
+    }
+
+    /// The base64url HS256 signature of the canonical input.
+    fn signature(&self) -> String {
+        mac(&self.input())
+    }
+
+    /// The canonical token.
+    fn token(&self) -> String {
+        seal(&self.input())
+    }
+}
+
+/// A JSON object's text with one more member at the end.
+fn with_member(object: &Value, name: &str, value: &str) -> Vec<u8> {
+    let mut object = object.clone();
+    object[name] = json!(value);
+    object.to_string().into_bytes()
+}
+
+/// The base64url HS256 MAC, under the trusted key, of `input` exactly as given.
+fn mac(input: &str) -> String {
+    let key = keys::private(keys::default_key_name(ALG));
+    b64::encode(forge::sign(ALG, key, input.as_bytes()).expect("the HMAC fixture signs"))
+}
+
+/// `input` with its MAC appended: what a holder of the key would produce.
+fn seal(input: &str) -> String {
+    format!("{input}.{}", mac(input))
+}
+
+/// The segment with the '=' padding standard base64 would add.
+fn padded(segment: &str) -> String {
+    format!("{segment}{}", "=".repeat((4 - segment.len() % 4) % 4))
+}
+
+/// The segment in the standard alphabet.
+fn standard(segment: &str) -> String {
+    segment.replace('-', "+").replace('_', "/")
+}
+
+/// The segment with the lowest unused bit of its last character set: it decodes to
+/// the same bytes under a decoder that ignores those bits.
+fn noncanonical(segment: &str) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    assert!(
+        segment.len() % 4 != 0,
+        "a full last group has no unused bits"
+    );
+    let (head, last) = segment.split_at(segment.len() - 1);
+    let value = ALPHABET
+        .iter()
+        .position(|c| *c == last.as_bytes()[0])
+        .expect("base64url character");
+    format!("{head}{}", ALPHABET[value | 1] as char)
+}
+
+/// `segment` with `what` inserted in its middle.
+fn insert_middle(segment: &str, what: &str) -> String {
+    let (a, b) = segment.split_at(segment.len() / 2);
+    format!("{a}{what}{b}")
+}
+
+/// A medium-severity case that expects `malformed`, with the usual token as control.
+fn rejects(ctx: &Context, name: &str, title: &str, token: String) -> CaseBuilder {
+    Case::builder(format!("format/{name}"), title)
+        .severity(Severity::Medium)
+        .refs([
+            "RFC7515#section-7.1",
+            "RFC7515#section-2",
+            "RFC7519#section-7.2",
+        ])
+        .policy(policy_for(ctx, ALG))
+        .needs_algorithms(&[ALG])
+        .token(token)
+        .expect_reject(RejectKind::Malformed)
+        .control(Parts::usual(ctx).token())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalogue::common::testing::*;
+    use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, STANDARD_NO_PAD};
+    use base64::engine::{DecodePaddingMode, Engine};
+
+    fn find(id: &str) -> Case {
+        case_by_id(&cases(&Context::listing()), id).clone()
+    }
+
+    fn raw_segment(token: &str, i: usize) -> String {
+        token.split('.').nth(i).unwrap().to_string()
+    }
+
+    /// A decoder as lenient as the verifiers these cases catch.
+    fn lenient(segment: &str) -> Vec<u8> {
+        let config = GeneralPurposeConfig::new()
+            .with_decode_allow_trailing_bits(true)
+            .with_decode_padding_mode(DecodePaddingMode::Indifferent);
+        GeneralPurpose::new(&base64::alphabet::URL_SAFE, config)
+            .decode(segment)
+            .unwrap()
+    }
+
+    #[test]
+    fn encoding_cases_differ_from_their_control_only_in_the_encoding() {
+        for (id, i) in [
+            ("format/padding-header", 0),
+            ("format/padding-payload", 1),
+            ("format/padding-signature", 2),
+            ("format/trailing-bits-header", 0),
+            ("format/trailing-bits-payload", 1),
+            ("format/trailing-bits-signature", 2),
+        ] {
+            let case = find(id);
+            let control = case.control.unwrap();
+            let (sent, canonical) = (raw_segment(&case.token, i), raw_segment(&control, i));
+            assert_ne!(sent, canonical, "{id}");
+            assert!(
+                b64::decode(&sent).is_err(),
+                "{id}: strict decoding must fail"
+            );
+            assert_eq!(lenient(&sent), b64::decode(&canonical).unwrap(), "{id}");
+            // Every other segment is canonical, and the MAC covers the input as sent.
+            let (input, sig) = case.token.rsplit_once('.').unwrap();
+            if i < 2 {
+                assert_eq!(sig, mac(input), "{id}");
+            }
+        }
+    }
+
+    #[test]
+    fn standard_alphabet_cases_use_both_foreign_characters() {
+        for (id, i) in [
+            ("format/standard-alphabet-header", 0),
+            ("format/standard-alphabet-payload", 1),
+        ] {
+            let case = find(id);
+            let sent = raw_segment(&case.token, i);
+            assert!(sent.contains('+') && sent.contains('/'), "{id}: {sent}");
+            assert_eq!(
+                STANDARD_NO_PAD.decode(&sent).unwrap(),
+                b64::decode(&raw_segment(&case.control.unwrap(), i)).unwrap()
+            );
+        }
+    }
+
+    #[test]
+    fn the_polyglot_verifies_as_json_and_splits_into_forged_claims() {
+        let case = find("format/json-compact-polyglot");
+        let object: Value = serde_json::from_str(&case.token).unwrap();
+        let input = format!(
+            "{}.{}",
+            object["protected"].as_str().unwrap(),
+            object["payload"].as_str().unwrap()
+        );
+        assert_eq!(object["signature"].as_str().unwrap(), mac(&input));
+        // What a `split('.')` of the raw string yields as the payload:
+        let split_payload = case.token.split('.').nth(1).unwrap();
+        let forged: Value = serde_json::from_slice(&b64::decode(split_payload).unwrap()).unwrap();
+        assert_eq!(forged["sub"], json!("administrator"));
+    }
+
+    #[test]
+    fn shape_and_whitespace_cases_are_correctly_maced() {
+        for case in cases(&Context::listing()) {
+            let ok = |t: &str| {
+                t.rsplit_once('.')
+                    .is_some_and(|(input, sig)| mac(input) == sig)
+            };
+            if case.id.contains("header-")
+                || case.id.contains("payload-")
+                || case.id.ends_with("inside-payload")
+            {
+                assert!(ok(&case.token), "{}", case.id);
+            }
+            assert!(ok(case.control.as_deref().unwrap()), "{}: control", case.id);
+        }
+        assert!(find("format/crlf-inside-header").token.contains("\r\n"));
+    }
 }

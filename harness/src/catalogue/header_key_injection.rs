@@ -1,9 +1,338 @@
-//! `header-key-injection/*` cases.
+//! `header-key-injection/*`: tokens that bring their own key.
+//!
+//! The attacker signs with a key of their own and names it in the header: inline as a
+//! `jwk` (CVE-2018-0114), inline as a self-signed `x5c` certificate, or by URL as `jku`
+//! or `x5u`. A key the token supplies proves nothing; only keys the verifier already
+//! trusts do. Each variant is sent both without a `kid` and with the `kid` of the
+//! trusted key, which defeats verifiers that look the key up by `kid` only after
+//! trusting the header.
+//!
+//! The URLs point at the harness's loopback canary ([`crate::canary`]), under the
+//! case's own path `/<case id>/`; the canary serves the attacker's JWK Set or
+//! certificate there, and the suite fails the case if the verifier fetched anything,
+//! even when it then rejected the token (SSRF, RFC 8725 section 3.10).
 
-use crate::case::Case;
+use crate::alg::Alg;
+use crate::case::{Case, Severity};
+use crate::catalogue::common::{policy_for, valid_claims};
 use crate::context::Context;
+use crate::forge::{self, keys};
+use crate::jwk::Jwk;
+use crate::verdict::RejectKind;
+use base64::Engine;
+use serde_json::{json, Value};
 
-/// The `header-key-injection` cases.
-pub fn cases(_ctx: &Context) -> Vec<Case> {
-    Vec::new()
+const CLASS: &str = "header-key-injection";
+
+/// Where the attacker puts the key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Carrier {
+    /// `jwk`: the public key inline (RFC 7515 section 4.1.3).
+    Jwk,
+    /// `jku`: a URL of a JWK Set (section 4.1.2).
+    Jku,
+    /// `x5u`: a URL of a PEM certificate (section 4.1.5).
+    X5u,
+    /// `x5c`: the certificate chain inline (section 4.1.6).
+    X5c,
+}
+
+impl Carrier {
+    fn member(self) -> &'static str {
+        match self {
+            Carrier::Jwk => "jwk",
+            Carrier::Jku => "jku",
+            Carrier::X5u => "x5u",
+            Carrier::X5c => "x5c",
+        }
+    }
+
+    fn section(self) -> &'static str {
+        match self {
+            Carrier::Jwk => "RFC7515#section-4.1.3",
+            Carrier::Jku => "RFC7515#section-4.1.2",
+            Carrier::X5u => "RFC7515#section-4.1.5",
+            Carrier::X5c => "RFC7515#section-4.1.6",
+        }
+    }
+
+    /// The algorithms tried with this carrier. Certificates exist for the RSA and P-256
+    /// attacker fixtures only; RSA signing is slow and these tokens are built on every
+    /// run, so RSA appears where it is the classic case (CVE-2018-0114, X.509 chains).
+    fn algs(self) -> &'static [Alg] {
+        match self {
+            Carrier::Jwk => &[Alg::RS256, Alg::ES256, Alg::EdDSA, Alg::HS256],
+            Carrier::Jku => &[Alg::ES256, Alg::EdDSA],
+            Carrier::X5u => &[Alg::ES256],
+            Carrier::X5c => &[Alg::RS256, Alg::ES256],
+        }
+    }
+
+    /// The file the canary serves for a URL carrier.
+    fn file(self) -> Option<&'static str> {
+        match self {
+            Carrier::Jku => Some("jwks.json"),
+            Carrier::X5u => Some("cert.pem"),
+            Carrier::Jwk | Carrier::X5c => None,
+        }
+    }
+}
+
+/// One injection: a carrier, an algorithm, and whether the header also names the
+/// trusted key's `kid`.
+#[derive(Clone, Copy, Debug)]
+struct Injection {
+    carrier: Carrier,
+    alg: Alg,
+    trusted_kid: bool,
+}
+
+impl Injection {
+    fn all() -> Vec<Injection> {
+        let mut all = Vec::new();
+        for carrier in [Carrier::Jwk, Carrier::Jku, Carrier::X5u, Carrier::X5c] {
+            for &alg in carrier.algs() {
+                for trusted_kid in [false, true] {
+                    all.push(Injection {
+                        carrier,
+                        alg,
+                        trusted_kid,
+                    });
+                }
+            }
+        }
+        all
+    }
+
+    fn name(&self) -> String {
+        let kid = if self.trusted_kid { "-trusted-kid" } else { "" };
+        format!("{}-{}{kid}", self.carrier.member(), self.alg.slug())
+    }
+
+    fn id(&self) -> String {
+        format!("{CLASS}/{}", self.name())
+    }
+
+    fn trusted(&self) -> &'static str {
+        keys::default_key_name(self.alg)
+    }
+
+    fn attacker(&self) -> &'static str {
+        keys::second_key_name(self.alg)
+    }
+
+    /// The attacker's public key as they publish it: labelled with the trusted key's
+    /// `kid` when the variant impersonates it, else with no `kid` at all.
+    fn attacker_jwk(&self) -> Jwk {
+        let mut jwk = keys::public(self.attacker());
+        jwk.kid = self.trusted_kid.then(|| self.trusted().to_string());
+        jwk
+    }
+
+    /// The header: `alg`, `typ`, the trusted `kid` if any, and the carrier member.
+    fn header(&self, ctx: &Context) -> Value {
+        let mut header = json!({"alg": self.alg.as_str(), "typ": "JWT"});
+        if self.trusted_kid {
+            header["kid"] = json!(self.trusted());
+        }
+        let carried = match self.carrier {
+            Carrier::Jwk => serde_json::to_value(self.attacker_jwk()).expect("a JWK serialises"),
+            Carrier::Jku | Carrier::X5u => json!(self.url(&ctx.canary)),
+            Carrier::X5c => json!([base64::engine::general_purpose::STANDARD
+                .encode(attacker_cert_der(self.attacker()))]),
+        };
+        header[self.carrier.member()] = carried;
+        header
+    }
+
+    fn url(&self, base: &str) -> String {
+        let file = self.carrier.file().unwrap_or_default();
+        format!("{base}/{}/{file}", self.id())
+    }
+
+    fn case(&self, ctx: &Context) -> Case {
+        let claims = valid_claims(ctx);
+        let header = self.header(ctx);
+        let sign = |key: &str| {
+            forge::sign_json(&header, &claims, self.alg, keys::private(key))
+                .unwrap_or_else(|e| panic!("fixture {key} cannot sign {}: {e}", self.alg))
+        };
+        let member = self.carrier.member();
+        let kid = if self.trusted_kid {
+            format!(", and kid {:?} of the trusted key", self.trusted())
+        } else {
+            String::new()
+        };
+        let carried = match self.carrier {
+            Carrier::Jwk => "the attacker's public key inline".to_string(),
+            Carrier::X5c => "a self-signed certificate for the attacker's key".to_string(),
+            Carrier::Jku => {
+                "a URL of the canary serving a JWK Set with the attacker's key".to_string()
+            }
+            Carrier::X5u => {
+                "a URL of the canary serving a certificate for the attacker's key".to_string()
+            }
+        };
+        let mut refs = vec![
+            self.carrier.section(),
+            "RFC8725#section-3.10",
+            "RFC8725#section-2.9",
+        ];
+        if self.carrier == Carrier::Jwk {
+            refs.push("CVE-2018-0114");
+        }
+        let fetch = if self.carrier.file().is_some() {
+            " Fetching the URL at all is reported, even if the token is then rejected."
+        } else {
+            ""
+        };
+        Case::builder(
+            self.id(),
+            format!(
+                "A {} token whose `{member}` header supplies the attacker's key is rejected",
+                self.alg
+            ),
+        )
+        .severity(Severity::Critical)
+        .refs(refs)
+        .sends(format!(
+            "a {} token signed by the untrusted key {}, with `{member}` carrying {carried}{kid}",
+            self.alg,
+            self.attacker()
+        ))
+        .requirement(format!(
+            "RFC 8725 3.10: \"blindly following a \"jku\" (JWK set URL) or \"x5u\" (X.509 URL) \
+                header, which may contain an arbitrary URL, could result in server-side request \
+                forgery (SSRF) attacks\"; a key the token supplies is chosen by whoever made the \
+                token, so only the verifier's trusted keys ({}) may verify it.{fetch}",
+            self.trusted()
+        ))
+        .token(sign(self.attacker()))
+        .policy(policy_for(ctx, self.alg))
+        .expect_reject(RejectKind::Signature)
+        .control(sign(self.trusted()))
+        .needs_algorithms(&[self.alg])
+        .build()
+    }
+}
+
+/// The header-key-injection cases.
+pub fn cases(ctx: &Context) -> Vec<Case> {
+    Injection::all().iter().map(|i| i.case(ctx)).collect()
+}
+
+/// What the canary serves at `path`: the attacker's JWK Set for a `jku` case, the
+/// attacker's certificate for an `x5u` case, nothing elsewhere.
+pub fn canary_document(path: &str) -> Option<(&'static str, Vec<u8>)> {
+    let (name, file) = path.strip_prefix(&format!("/{CLASS}/"))?.split_once('/')?;
+    let injection = Injection::all().into_iter().find(|i| i.name() == name)?;
+    if injection.carrier.file() != Some(file) {
+        return None;
+    }
+    match injection.carrier {
+        Carrier::Jku => {
+            let set = json!({ "keys": [injection.attacker_jwk()] });
+            Some(("application/jwk-set+json", set.to_string().into_bytes()))
+        }
+        Carrier::X5u => Some((
+            "application/pem-certificate-chain",
+            attacker_cert_pem(injection.attacker()).as_bytes().to_vec(),
+        )),
+        Carrier::Jwk | Carrier::X5c => None,
+    }
+}
+
+/// The committed self-signed certificate for an attacker fixture.
+fn attacker_cert_pem(key: &str) -> &'static str {
+    let file = format!("attacker-x5c-{key}.cert.pem");
+    jwt_conformance_vectors::ATTACKER_CERTS
+        .iter()
+        .find(|(name, _)| *name == file)
+        .map(|(_, pem)| *pem)
+        .unwrap_or_else(|| panic!("no attacker certificate fixture {file}"))
+}
+
+/// The DER bytes of [`attacker_cert_pem`].
+fn attacker_cert_der(key: &str) -> Vec<u8> {
+    let body: String = attacker_cert_pem(key)
+        .lines()
+        .filter(|line| !line.starts_with("-----"))
+        .collect();
+    base64::engine::general_purpose::STANDARD
+        .decode(body)
+        .unwrap_or_else(|e| panic!("attacker certificate for {key} is not PEM: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalogue::common::testing::*;
+
+    fn header_of(token: &str) -> Value {
+        serde_json::from_slice(&forge::decode(token).header.unwrap()).unwrap()
+    }
+
+    fn signed_by(alg: Alg, key: &str, token: &str) -> bool {
+        verifies(alg, &keys::public(key), token)
+    }
+
+    #[test]
+    fn tokens_are_signed_by_the_attacker_and_controls_by_the_trusted_key() {
+        let ctx = Context::listing();
+        for i in Injection::all() {
+            let case = i.case(&ctx);
+            assert!(signed_by(i.alg, i.attacker(), &case.token), "{}", case.id);
+            assert!(!signed_by(i.alg, i.trusted(), &case.token), "{}", case.id);
+            let control = case.control.as_deref().unwrap();
+            assert!(signed_by(i.alg, i.trusted(), control), "{}", case.id);
+            assert_eq!(header_of(control), header_of(&case.token), "{}", case.id);
+            let header = header_of(&case.token);
+            assert_eq!(header.get("kid").is_some(), i.trusted_kid, "{}", case.id);
+        }
+        assert_eq!(Injection::all().len(), 18);
+    }
+
+    #[test]
+    fn the_certificates_hold_the_attacker_keys() {
+        for key in ["rsa-2048-b", "ec-p256-b"] {
+            let der = attacker_cert_der(key);
+            let spki = keys::public(key).public_key_der().unwrap();
+            assert!(der.windows(spki.len()).any(|w| w == spki), "{key}");
+            let trusted = keys::public(keys::default_key_name(if key.starts_with("rsa") {
+                Alg::RS256
+            } else {
+                Alg::ES256
+            }))
+            .public_key_der()
+            .unwrap();
+            assert!(!der.windows(trusted.len()).any(|w| w == trusted), "{key}");
+        }
+    }
+
+    #[test]
+    fn urls_point_at_the_case_path_and_the_canary_serves_the_attacker() {
+        let ctx = Context::listing().with_canary("http://127.0.0.1:4242");
+        let case = Injection {
+            carrier: Carrier::Jku,
+            alg: Alg::ES256,
+            trusted_kid: true,
+        }
+        .case(&ctx);
+        let url = "http://127.0.0.1:4242/header-key-injection/jku-es256-trusted-kid/jwks.json";
+        assert_eq!(header_of(&case.token)["jku"], json!(url));
+
+        let (kind, body) =
+            canary_document("/header-key-injection/jku-es256-trusted-kid/jwks.json").unwrap();
+        assert_eq!(kind, "application/jwk-set+json");
+        let set: crate::jwk::JwkSet = serde_json::from_slice(&body).unwrap();
+        assert_eq!(set.keys[0].x, keys::public("ec-p256-b").x);
+        assert_eq!(set.keys[0].kid.as_deref(), Some("ec-p256-a"));
+        assert!(set.keys[0].d.is_none(), "never publish the private part");
+
+        let (_, pem) = canary_document("/header-key-injection/x5u-es256/cert.pem").unwrap();
+        assert!(pem.starts_with(b"-----BEGIN CERTIFICATE-----"));
+        assert!(canary_document("/header-key-injection/x5u-es256/jwks.json").is_none());
+        assert!(canary_document("/header-key-injection/jwk-rs256/jwks.json").is_none());
+        assert!(canary_document("/elsewhere").is_none());
+    }
 }

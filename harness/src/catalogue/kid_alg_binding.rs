@@ -1,9 +1,258 @@
-//! `kid-alg-binding/*` cases.
+//! `kid-alg-binding/*`: a token whose `alg` is allowed by the policy but is not the
+//! algorithm of the key it names: a `kid` of another key type, a JWK whose `alg` member
+//! binds it to a sibling algorithm, an EC key of the other curve, and, in a keyring that
+//! mixes HMAC and public keys, an HMAC token naming the public key (CVE-2022-23541).
+//!
+//! RFC 8725 3.1: "each key MUST be used with exactly one algorithm, and this MUST be
+//! checked when the cryptographic operation is performed." The key a token names must
+//! fit its `alg` (type, curve, and the JWK's own `alg` when it has one; a JWK without
+//! `alg` fits every algorithm of its type). Each token is otherwise valid, so each case
+//! expects a `key` rejection. Where the token was made by a trusted key for a different
+//! algorithm, acceptance is a binding failure (medium); where anyone could make it from
+//! public key bytes, it is a forgery (critical).
 
-use crate::case::Case;
+use crate::alg::Alg;
+use crate::case::{Case, CaseBuilder, Severity};
+use crate::catalogue::common::valid_claims;
 use crate::context::Context;
+use crate::forge::draft::{header_with_alg, Draft};
+use crate::forge::ecdsa_sig::sign_with_hash;
+use crate::forge::key_encodings::{encode, KeyEncoding};
+use crate::forge::rsa_raw::Hash;
+use crate::forge::{self, hmac, keys};
+use crate::jwk::{Jwk, JwkSet};
+use crate::policy::Policy;
+use crate::verdict::RejectKind;
+use serde_json::{json, Value};
+
+const REFS: [&str; 2] = ["RFC8725#section-3.1", "CVE-2022-23541"];
+
+const ONE_ALGORITHM: &str = "RFC 8725 3.1: \"each key MUST be used with exactly one \
+     algorithm, and this MUST be checked when the cryptographic operation is performed\"";
+
+/// The fixture's public JWK, with an `alg` member when given.
+fn jwk(name: &str, alg: Option<Alg>) -> Jwk {
+    let mut jwk = keys::public(name);
+    jwk.alg = alg.map(|a| a.as_str().to_string());
+    jwk
+}
+
+/// A case trusting `keyring` for `algs`, expecting a `key` rejection.
+fn case(
+    ctx: &Context,
+    name: &str,
+    title: &str,
+    severity: Severity,
+    algs: &[Alg],
+    keyring: Vec<Jwk>,
+) -> CaseBuilder {
+    Case::builder(format!("kid-alg-binding/{name}"), title)
+        .severity(severity)
+        .refs(REFS)
+        .policy(Policy::new(
+            JwkSet::new(keyring),
+            algs.to_vec(),
+            ctx.policy_now(),
+        ))
+        .expect_reject(RejectKind::Key)
+        .needs_algorithms(algs)
+}
+
+/// A token labelled `alg` naming `kid`, carrying `signature(signing input)`.
+fn token(alg: &str, kid: &str, claims: &Value, signature: impl Fn(&[u8]) -> Vec<u8>) -> String {
+    let draft = Draft::json(&header_with_alg(Some(json!(alg)), kid), claims);
+    draft.with_signature(&signature(draft.input().as_bytes()))
+}
+
+/// A token labelled `alg` naming `kid`, signed with `alg` by the fixture `signer`.
+fn signed(alg: Alg, kid: &str, signer: &str, claims: &Value) -> String {
+    token(alg.as_str(), kid, claims, |input| {
+        forge::sign(alg, keys::private(signer), input).expect("fixture signs")
+    })
+}
 
 /// The `kid-alg-binding` cases.
-pub fn cases(_ctx: &Context) -> Vec<Case> {
-    Vec::new()
+pub fn cases(ctx: &Context) -> Vec<Case> {
+    let claims = valid_claims(ctx);
+    let mut out = Vec::new();
+
+    // A kid naming a key of another type, with a token the named type cannot verify.
+    for (alg, signer, kid, kid_type, kid_slug) in [
+        (Alg::ES256, "ec-p256-a", "rsa-2048-a", "RSA", "rsa"),
+        (Alg::RS256, "rsa-2048-a", "ec-p256-a", "EC P-256", "ec"),
+    ] {
+        out.push(
+            case(
+                ctx,
+                &format!("{}-token-with-{kid_slug}-kid", alg.slug()),
+                &format!("an {alg} token naming the kid of the trusted {kid_type} key is rejected"),
+                Severity::Medium,
+                &[Alg::RS256, Alg::ES256],
+                vec![jwk("rsa-2048-a", None), jwk("ec-p256-a", None)],
+            )
+            .sends(format!(
+                "an {alg} token signed by the trusted {signer}, but whose header names kid {kid}, \
+                 the trusted {kid_type} key; the policy trusts both keys for RS256 and ES256"
+            ))
+            .requirement(format!(
+                "RFC 7515 4.1.4: kid indicates which key secured the JWS; {ONE_ALGORITHM}: the \
+                 {kid_type} key {kid} cannot be used for {alg}"
+            ))
+            .token(signed(alg, kid, signer, &claims))
+            .control(signed(alg, signer, signer, &claims))
+            .build(),
+        );
+    }
+
+    // A JWK whose `alg` member binds it to one algorithm, used for a sibling.
+    for (bound, used, key) in [
+        (Alg::RS256, Alg::PS256, "rsa-2048-a"),
+        (Alg::PS256, Alg::RS256, "rsa-2048-a"),
+        (Alg::HS512, Alg::HS256, "oct-a"),
+    ] {
+        out.push(
+            case(
+                ctx,
+                &format!("{}-token-for-{}-jwk", used.slug(), bound.slug()),
+                &format!("{used} token for a JWK bound to {bound} is rejected"),
+                Severity::Medium,
+                &[bound, used],
+                vec![jwk(key, Some(bound))],
+            )
+            .sends(format!(
+                "a token correctly signed with {used} by {key}, whose JWK in the policy carries \
+                 \"alg\":\"{}\"; the policy allows both {bound} and {used}",
+                bound.as_str()
+            ))
+            .requirement(format!(
+                "RFC 7517 4.4: the JWK alg member \"identifies the algorithm intended for use \
+                 with the key\"; {ONE_ALGORITHM}"
+            ))
+            .token(signed(used, key, key, &claims))
+            .control(signed(bound, key, key, &claims))
+            .build(),
+        );
+    }
+
+    // An ECDSA key of one curve used with the other curve's algorithm (and hash).
+    for (label, key, hash, own) in [
+        (Alg::ES384, "ec-p256-a", Hash::Sha384, Alg::ES256),
+        (Alg::ES256, "ec-p384-a", Hash::Sha256, Alg::ES384),
+    ] {
+        let curve = keys::public(key).crv.unwrap_or_default();
+        out.push(
+            case(
+                ctx,
+                &format!(
+                    "{}-token-for-{}-key",
+                    label.slug(),
+                    curve.replace('-', "").to_lowercase()
+                ),
+                &format!("an {label} token signed with the trusted {curve} key is rejected"),
+                Severity::Medium,
+                &[Alg::ES256, Alg::ES384],
+                vec![jwk(key, None)],
+            )
+            .sends(format!(
+                "header alg {label}, kid {key}; the signature is a valid ECDSA signature by the \
+                 trusted {curve} key over the {label} hash of the signing input; the policy \
+                 allows ES256 and ES384"
+            ))
+            .requirement(format!(
+                "RFC 7518 3.4: {label} is ECDSA with {} and its own hash, nothing else; \
+                 {ONE_ALGORITHM}",
+                if label == Alg::ES256 {
+                    "P-256"
+                } else {
+                    "P-384"
+                }
+            ))
+            .token(token(label.as_str(), key, &claims, |input| {
+                sign_with_hash(key, hash, input)
+            }))
+            .control(signed(own, key, key, &claims))
+            .build(),
+        );
+    }
+
+    // A keyring mixing an HMAC key with a public key, neither with an `alg`: an HMAC
+    // token naming the public key and MACed with its PEM.
+    for (public_key, public_alg, slug) in [
+        ("rsa-2048-a", Alg::RS256, "rsa"),
+        ("ec-p256-a", Alg::ES256, "ec"),
+    ] {
+        let pem = encode(public_key, KeyEncoding::PemSpki).expect("fixture PEM");
+        out.push(
+            case(
+                ctx,
+                &format!("hs256-with-{slug}-kid-in-mixed-keyring"),
+                &format!(
+                    "HS256 naming the {public_alg} key of a mixed keyring, MACed with its PEM, is \
+                     rejected"
+                ),
+                Severity::Critical,
+                &[Alg::HS256, public_alg],
+                vec![jwk("oct-a", None), jwk(public_key, None)],
+            )
+            .sends(format!(
+                "an HS256 token naming kid {public_key}, MACed with that public key's PEM; the \
+                 policy trusts oct-a and {public_key}, neither JWK has alg, and allows HS256 and \
+                 {public_alg}"
+            ))
+            .requirement(format!(
+                "{ONE_ALGORITHM}; a JWK without alg may serve any algorithm of its own type \
+                 only, and HS256 needs a kty oct key (RFC 7518 3.2), which {public_key} is not"
+            ))
+            .token(token("HS256", public_key, &claims, |input| {
+                hmac(Alg::HS256, &pem, input)
+            }))
+            .control(signed(Alg::HS256, "oct-a", "oct-a", &claims))
+            .build(),
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::forge::check::{assert_same_claims_as_control, header_of, listed, verifies_as};
+
+    #[test]
+    fn attack_tokens_fail_and_controls_pass_under_the_same_policy() {
+        let all = listed(cases, 9);
+        assert_same_claims_as_control(&all);
+        for case in &all {
+            let alg: Alg = header_of(&case.token)["alg"]
+                .as_str()
+                .unwrap()
+                .parse()
+                .unwrap();
+            assert!(
+                case.policy.algorithms.contains(&alg),
+                "{}: alg allowed",
+                case.id
+            );
+        }
+    }
+
+    #[test]
+    fn each_token_was_made_by_a_trusted_key_or_from_public_bytes() {
+        for case in cases(&Context::listing()) {
+            let header = header_of(&case.token);
+            let kid = header["kid"].as_str().unwrap();
+            assert!(
+                case.policy.keys.find(kid).is_some(),
+                "{}: kid is trusted",
+                case.id
+            );
+            if case.severity == Severity::Medium && case.id.contains("-jwk") {
+                // Signed for real with the named key: only the JWK alg binding is broken.
+                let used: Alg = header["alg"].as_str().unwrap().parse().unwrap();
+                let mut unbound = case.policy.clone();
+                unbound.keys.keys[0].alg = None;
+                assert!(verifies_as(&case.token, used, &unbound), "{}", case.id);
+            }
+        }
+    }
 }

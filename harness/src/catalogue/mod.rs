@@ -110,6 +110,7 @@ mod tests {
             clock: crate::Clock::System,
             now: 1_800_000_000,
             algorithms: vec![],
+            canary: "http://127.0.0.1:65535".to_string(),
         };
         let ids: Vec<String> = cases(&system).into_iter().map(|c| c.id).collect();
         let listed: Vec<String> = listing.into_iter().map(|c| c.id).collect();

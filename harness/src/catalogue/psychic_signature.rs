@@ -1,9 +1,113 @@
-//! `psychic-signature/*` cases.
+//! `psychic-signature/*`: ECDSA signatures whose R or S is zero or the group order
+//! (CVE-2022-21449, Java's "psychic signatures"). Without the range check, r = s = 0
+//! verifies for every message under every key: a forgery that needs nothing.
+//!
+//! RFC 7518 3.4 validates ES256/ES384/ES512 with ECDSA as FIPS 186 defines it, whose
+//! verification begins: "Verify that r and s are integers in the interval [1, n − 1].
+//! If not, then reject the signature." Every token has valid claims, an allowed `alg`
+//! and the trusted `kid`, so every case expects a `signature` rejection.
 
-use crate::case::Case;
+use crate::alg::Alg;
+use crate::case::{Case, Severity};
+use crate::catalogue::common::{policy_for, valid_claims};
 use crate::context::Context;
+use crate::forge::draft::Draft;
+use crate::forge::ecdsa_sig::{self, Curve};
+use crate::forge::keys;
+use crate::verdict::RejectKind;
 
-/// The `psychic-signature` cases.
-pub fn cases(_ctx: &Context) -> Vec<Case> {
-    Vec::new()
+const REFS: [&str; 2] = ["CVE-2022-21449", "RFC7518#section-3.4"];
+
+/// The `psychic-signature` cases, for each ECDSA algorithm.
+pub fn cases(ctx: &Context) -> Vec<Case> {
+    [Alg::ES256, Alg::ES384, Alg::ES512]
+        .into_iter()
+        .flat_map(|alg| curve_cases(ctx, Curve::of(alg)))
+        .collect()
+}
+
+fn curve_cases(ctx: &Context, curve: Curve) -> Vec<Case> {
+    let alg = curve.alg;
+    let key = keys::default_key_name(alg);
+    let claims = valid_claims(ctx);
+    let draft = Draft::usual(alg, &claims);
+    let control = draft.signed(alg, key);
+    let n = curve.order_bytes();
+    let len = 2 * curve.scalar_len;
+    let variants: [(&str, &str, String, Vec<u8>); 5] = [
+        (
+            "r-and-s-zero",
+            "R = S = 0",
+            format!("{len} zero octets: R = S = 0 in the JWS R || S form"),
+            curve.raw(&[0], &[0]),
+        ),
+        (
+            "der-encoded-zero",
+            "DER-encoded r = s = 0",
+            "the DER Ecdsa-Sig-Value with r = s = 0, 30 06 02 01 00 02 01 00 (MAYCAQACAQA)"
+                .to_string(),
+            ecdsa_sig::der(&[0], &[0]),
+        ),
+        (
+            "r-and-s-equal-order",
+            "R = S = n",
+            format!("R = S = n, the group order ({len} octets): zero modulo n"),
+            curve.raw(&n, &n),
+        ),
+        (
+            "r-zero-s-one",
+            "R = 0, S = 1",
+            format!("R = 0, S = 1 ({len} octets)"),
+            curve.raw(&[0], &[1]),
+        ),
+        (
+            "r-one-s-zero",
+            "R = 1, S = 0",
+            format!("R = 1, S = 0 ({len} octets)"),
+            curve.raw(&[1], &[0]),
+        ),
+    ];
+    variants
+        .into_iter()
+        .map(|(name, scalars, what, signature)| {
+            Case::builder(
+                format!("psychic-signature/{}-{name}", alg.slug()),
+                format!("{alg}: a signature with {scalars} is rejected"),
+            )
+            .severity(Severity::Critical)
+            .refs(REFS)
+            .sends(format!(
+                "an {alg} token by {key} with valid claims whose signature is {what}"
+            ))
+            .requirement(
+                "RFC 7518 3.4 validates with ECDSA (FIPS 186): \"Verify that r and s are \
+                 integers in the interval [1, n − 1]. If not, then reject the signature.\"",
+            )
+            .token(draft.with_signature(&signature))
+            .policy(policy_for(ctx, alg))
+            .expect_reject(RejectKind::Signature)
+            .needs_algorithms(&[alg])
+            .control(control.clone())
+            .build()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::forge::check::{assert_only_signature_differs, listed, named, signature_of};
+
+    #[test]
+    fn tokens_carry_the_named_scalars_and_nothing_else_differs() {
+        let all = listed(cases, 15);
+        assert_only_signature_differs(&all);
+        let es256_der = named(&all, "psychic-signature/es256-der-encoded-zero");
+        assert!(es256_der.token.ends_with(".MAYCAQACAQA"));
+        let es384_zero = named(&all, "psychic-signature/es384-r-and-s-zero");
+        assert_eq!(signature_of(&es384_zero.token), vec![0u8; 96]);
+        let sig = signature_of(&named(&all, "psychic-signature/es512-r-and-s-equal-order").token);
+        assert_eq!(sig[..66], ecdsa_sig::P521.order_bytes()[..]);
+        assert_eq!(sig[..66], sig[66..]);
+    }
 }

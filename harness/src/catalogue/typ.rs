@@ -1,9 +1,194 @@
-//! `typ/*` cases.
+//! `typ/*`: explicit typing (RFC 7515 section 4.1.9, RFC 8725 sections 3.11, 3.12).
+//!
+//! A verifier that requires a `typ` (here `at+jwt`, the OAuth access-token type of
+//! RFC 9068) keeps one kind of JWT from being substituted for another. `typ` is a
+//! media type: case-insensitive, and `at+jwt` means `application/at+jwt`.
 
-use crate::case::Case;
+use crate::alg::Alg;
+use crate::case::{Case, CaseBuilder, Severity};
+use crate::catalogue::common::{
+    claims_with, header_with, header_without, policy_for, signed_with_header, valid_claims,
+};
 use crate::context::Context;
+use crate::policy::Policy;
+use crate::verdict::RejectKind;
+use serde_json::{json, Value};
 
-/// The `typ` cases.
-pub fn cases(_ctx: &Context) -> Vec<Case> {
-    Vec::new()
+const ALG: Alg = Alg::HS256;
+const REQUIRED: &str = "at+jwt";
+
+const TYP_REQ: &str = "RFC 8725 3.11: explicit typing with \"typ\" keeps one kind of JWT from being \
+    used as another; RFC 9068 4: \"The resource server MUST verify that the \"typ\" header value is \
+    \"at+jwt\" or \"application/at+jwt\" and reject tokens carrying any other value.\"";
+const MEDIA_TYPE_REQ: &str = "RFC 7515 4.1.9: \"Per RFC 2045, all media type values, subtype \
+    values, and parameter names are case insensitive\" and \"A recipient using the media type value \
+    MUST treat it as if \"application/\" were prepended to any \"typ\" value not containing a \
+    '/'.\"";
+
+/// The typ cases.
+pub fn cases(ctx: &Context) -> Vec<Case> {
+    let claims = valid_claims(ctx);
+    let mut out = Vec::new();
+    let cty_only = {
+        let mut header = header_without(ALG, "typ");
+        header["cty"] = json!(REQUIRED);
+        header
+    };
+    let mut wrong: Vec<(&str, String, Value)> = vec![
+        ("missing", "no typ".to_string(), header_without(ALG, "typ")),
+        (
+            "cty-only",
+            format!("no typ, and cty {REQUIRED:?}"),
+            cty_only,
+        ),
+    ];
+    for (name, typ) in [
+        ("jwt", "JWT"),
+        ("application-jwt", "application/jwt"),
+        ("superstring", "at+jwt.example"),
+        ("trailing-space", "at+jwt "),
+        ("empty", ""),
+    ] {
+        wrong.push((name, format!("typ {typ:?}"), header_with(ALG, "typ", typ)));
+    }
+    for (name, what, header) in wrong {
+        out.push(
+            rejects(
+                ctx,
+                name,
+                &format!("A token with {what} is rejected where at+jwt is required"),
+            )
+            .sends(format!("{what}; the verifier requires typ {REQUIRED:?}"))
+            .requirement(TYP_REQ)
+            .token(signed_with_header(ALG, &header, &claims))
+            .expect_reject(RejectKind::Type)
+            .build(),
+        );
+    }
+    out.push(
+        rejects(
+            ctx,
+            "in-payload",
+            "A typ claim in the payload does not stand in for the typ header",
+        )
+        .sends(format!(
+            "no typ header; a \"typ\": {REQUIRED:?} member in the claims"
+        ))
+        .requirement(format!(
+            "{TYP_REQ} RFC 7515 4.1.9 defines typ as a header parameter; the claims are not the \
+                header."
+        ))
+        .token(signed_with_header(
+            ALG,
+            &header_without(ALG, "typ"),
+            &claims_with(ctx, "typ", REQUIRED),
+        ))
+        .expect_reject(RejectKind::Type)
+        .build(),
+    );
+    out.push(
+        rejects(ctx, "array", "A typ that is an array is rejected")
+            .severity(Severity::Medium)
+            .sends(format!("typ [{REQUIRED:?}]"))
+            .requirement(
+                "RFC 7515 4.1.9: the typ value is a media type, a string; an array is a malformed \
+                    header",
+            )
+            .token(signed_with_header(
+                ALG,
+                &header_with(ALG, "typ", json!([REQUIRED])),
+                &claims,
+            ))
+            .expect_reject(RejectKind::Malformed)
+            .build(),
+    );
+    for (name, typ) in [
+        ("uppercase", "AT+JWT"),
+        ("application-prefix", "application/at+jwt"),
+        ("application-prefix-uppercase", "application/AT+JWT"),
+    ] {
+        out.push(
+            accepts(
+                ctx,
+                name,
+                &format!("typ {typ:?} matches the required at+jwt"),
+                header_with(ALG, "typ", typ),
+                &claims,
+            )
+            .sends(format!("typ {typ:?}; the verifier requires {REQUIRED:?}"))
+            .requirement(MEDIA_TYPE_REQ)
+            .build(),
+        );
+    }
+    out.push(
+        accepts(
+            ctx,
+            "lowercase-jwt",
+            "typ \"jwt\" matches a required JWT",
+            header_with(ALG, "typ", "jwt"),
+            &claims,
+        )
+        .policy(typ_policy(ctx, "JWT"))
+        .sends("typ \"jwt\"; the verifier requires \"JWT\"")
+        .requirement(format!(
+            "{MEDIA_TYPE_REQ} RFC 7519 5.1 only RECOMMENDS the upper-case spelling \"for \
+                compatibility with legacy implementations\"."
+        ))
+        .build(),
+    );
+    out.push(
+        accepts(
+            ctx,
+            "unrequired",
+            "Without a required typ, any typ is accepted",
+            header_with(ALG, "typ", "secevent+jwt"),
+            &claims,
+        )
+        .policy(policy_for(ctx, ALG))
+        .sends("typ \"secevent+jwt\"; the verifier requires no typ")
+        .requirement(
+            "RFC 7519 5.1: \"Use of this Header Parameter is OPTIONAL\"; its processing belongs to \
+                the application, and one that does not ask for a type must not impose one",
+        )
+        .build(),
+    );
+    out
+}
+
+/// The usual policy requiring `typ`.
+fn typ_policy(ctx: &Context, typ: &str) -> Policy {
+    let mut policy = policy_for(ctx, ALG);
+    policy.typ = Some(typ.to_string());
+    policy
+}
+
+fn case(ctx: &Context, name: &str, title: &str) -> CaseBuilder {
+    Case::builder(format!("typ/{name}"), title)
+        .refs([
+            "RFC7515#section-4.1.9",
+            "RFC8725#section-3.11",
+            "RFC8725#section-3.12",
+            "RFC9068#section-4",
+        ])
+        .policy(typ_policy(ctx, REQUIRED))
+        .needs_algorithms(&[ALG])
+}
+
+/// A high-severity reject case whose control carries `typ: at+jwt`.
+fn rejects(ctx: &Context, name: &str, title: &str) -> CaseBuilder {
+    case(ctx, name, title)
+        .severity(Severity::High)
+        .control(signed_with_header(
+            ALG,
+            &header_with(ALG, "typ", REQUIRED),
+            &valid_claims(ctx),
+        ))
+}
+
+/// A low-severity accept case with `header` and `claims`.
+fn accepts(ctx: &Context, name: &str, title: &str, header: Value, claims: &Value) -> CaseBuilder {
+    case(ctx, name, title)
+        .severity(Severity::Low)
+        .token(signed_with_header(ALG, &header, claims))
+        .expect_accept(claims)
 }

@@ -5,7 +5,12 @@
 //! construction, ECDSA uses RFC 6979 nonces, and RSA-PSS salts come from a generator
 //! seeded with the signing input, so the same inputs always give the same token.
 
+pub mod check;
+pub mod draft;
+pub mod ecdsa_sig;
+pub mod key_encodings;
 pub mod keys;
+pub mod rsa_raw;
 pub mod sign;
 
 use crate::alg::Alg;

@@ -8,3 +8,41 @@ pub fn render(report: &Report) -> String {
     text.push('\n');
     text
 }
+
+/// Reads a JSON report back, e.g. one written by `jwt-conformance run --format json`.
+pub fn parse(text: &str) -> Result<Report, serde_json::Error> {
+    serde_json::from_str(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::case::Severity;
+    use crate::outcome::{Outcome, VerdictLabel};
+    use crate::report::matrix::tests::{report, result};
+
+    #[test]
+    fn a_report_reads_back_as_it_was_written() {
+        let mut failed = result(
+            "alg-none/b",
+            Severity::Critical,
+            Outcome::Fail,
+            VerdictLabel::Accepted,
+        );
+        failed.warning = Some("rejected for another reason".to_string());
+        let original = report(
+            "lib",
+            vec![
+                result(
+                    "alg-none/a",
+                    Severity::Critical,
+                    Outcome::Pass,
+                    VerdictLabel::Rejected,
+                ),
+                failed,
+            ],
+        );
+        assert_eq!(parse(&render(&original)).unwrap(), original);
+        assert!(parse("{\"tool\": 1}").is_err());
+    }
+}

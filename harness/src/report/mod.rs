@@ -1,16 +1,20 @@
 //! The report of a run, and its renderings.
 
+pub mod html;
 pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod matrix;
 pub mod text;
 
 use crate::adapter::AdapterInfo;
 use crate::case::{Case, Severity};
 use crate::outcome::{Outcome, Scored, VerdictLabel};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// The tool that wrote the report.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ToolInfo {
     pub name: String,
     pub version: String,
@@ -26,7 +30,7 @@ impl Default for ToolInfo {
 }
 
 /// The adapter as the report names it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AdapterSummary {
     pub name: String,
     pub version: String,
@@ -34,7 +38,7 @@ pub struct AdapterSummary {
 }
 
 /// Counts of outcomes.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Summary {
     pub total: usize,
     pub passed: usize,
@@ -67,7 +71,7 @@ impl Summary {
 }
 
 /// One case's line in the report.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CaseResult {
     pub id: String,
     pub class: String,
@@ -79,7 +83,7 @@ pub struct CaseResult {
     pub reason: String,
     pub detail: String,
     pub title: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warning: Option<String>,
 }
 
@@ -103,7 +107,7 @@ impl CaseResult {
 }
 
 /// A whole run against one adapter.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Report {
     pub tool: ToolInfo,
     pub adapter: AdapterSummary,

@@ -1,0 +1,159 @@
+//! Step 5: the `typ` and `cty` Header Parameters.
+
+use crate::json::type_name;
+use crate::reject::{Checked, Rejection};
+use jwt_conformance::RejectKind;
+use serde_json::{Map, Value};
+
+/// Checks the types of `typ` and `cty`, `typ` against the policy's required type, and
+/// that `cty` does not announce a nested JWT.
+pub fn check(header: &Map<String, Value>, required: Option<&str>) -> Checked {
+    typ_is_a_string(header.get("typ"))?;
+    cty_is_a_string(header.get("cty"))?;
+    if let Some(required) = required {
+        typ_matches(header.get("typ").and_then(Value::as_str), required)?;
+    }
+    not_nested(header.get("cty").and_then(Value::as_str))
+}
+
+/// RFC 7515 section 4.1.9: media type values are compared case-insensitively, and "A
+/// recipient using the media type value MUST treat it as if "application/" were
+/// prepended to any "typ" value not containing a '/'".
+pub fn normalise(media_type: &str) -> String {
+    let lower = media_type.to_ascii_lowercase();
+    if lower.contains('/') {
+        lower
+    } else {
+        format!("application/{lower}")
+    }
+}
+
+/// RFC 8725 section 3.11: explicit typing — when the application requires a `typ`, a
+/// token without it, or with another type, is refused.
+fn typ_matches(typ: Option<&str>, required: &str) -> Checked {
+    match typ {
+        Some(typ) if normalise(typ) == normalise(required) => Ok(()),
+        Some(typ) => Err(Rejection::new(
+            RejectKind::Type,
+            format!("`typ` {typ:?} is not the required {required:?} (RFC 8725 section 3.11)"),
+        )),
+        None => Err(Rejection::new(
+            RejectKind::Type,
+            format!("the header has no `typ`; {required:?} is required (RFC 8725 section 3.11)"),
+        )),
+    }
+}
+
+/// RFC 7515 section 4.1.9: `typ` declares "the media type … of this complete JWS", a
+/// string, whether or not the policy compares it.
+fn typ_is_a_string(typ: Option<&Value>) -> Checked {
+    match typ {
+        None | Some(Value::String(_)) => Ok(()),
+        Some(other) => Err(Rejection::new(
+            RejectKind::Malformed,
+            format!(
+                "`typ` is {}, not a string (RFC 7515 section 4.1.9)",
+                type_name(other)
+            ),
+        )),
+    }
+}
+
+/// RFC 7515 section 4.1.10: the "cty" value is a string (a media type).
+fn cty_is_a_string(cty: Option<&Value>) -> Checked {
+    match cty {
+        None | Some(Value::String(_)) => Ok(()),
+        Some(other) => Err(Rejection::new(
+            RejectKind::Malformed,
+            format!(
+                "`cty` is {}, not a string (RFC 7515 section 4.1.10)",
+                type_name(other)
+            ),
+        )),
+    }
+}
+
+/// RFC 7519 section 7.2 step 8: "If the JOSE Header contains a "cty" (content type) value
+/// of "JWT", then the Message is a JWT that was the subject of nested signing or
+/// encryption operations". The reference does not process nested JWTs, so it refuses
+/// such a token instead of reading its payload as claims.
+fn not_nested(cty: Option<&str>) -> Checked {
+    match cty {
+        Some(cty) if normalise(cty) == "application/jwt" => Err(Rejection::new(
+            RejectKind::Malformed,
+            "`cty` JWT marks a nested JWT, which the reference does not process (RFC 7519 section 7.2 step 8)",
+        )),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn run(header: Value, required: Option<&str>) -> Checked {
+        check(header.as_object().unwrap(), required)
+    }
+
+    #[test]
+    fn normalisation_folds_case_and_adds_the_application_prefix() {
+        assert_eq!(normalise("JWT"), "application/jwt");
+        assert_eq!(normalise("Application/At+JWT"), "application/at+jwt");
+        assert_eq!(normalise("text/jwt"), "text/jwt");
+    }
+
+    #[test]
+    fn the_required_typ_matches_in_any_spelling() {
+        for typ in ["JWT", "jwt", "application/jwt", "APPLICATION/JWT"] {
+            assert_eq!(run(json!({ "typ": typ }), Some("JWT")), Ok(()), "{typ}");
+        }
+        assert_eq!(
+            run(json!({"typ": "at+jwt"}), Some("application/at+JWT")),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn a_missing_different_or_non_string_typ_is_a_type_rejection() {
+        for header in [
+            json!({}),
+            json!({"typ": "at+jwt"}),
+            json!({"typ": "text/jwt"}),
+            json!({"typ": "JWT "}),
+            json!({"typ": ""}),
+        ] {
+            let r = run(header.clone(), Some("JWT")).unwrap_err();
+            assert_eq!(r.kind, RejectKind::Type, "{header}");
+        }
+    }
+
+    #[test]
+    fn without_a_required_typ_any_string_passes() {
+        assert_eq!(run(json!({"typ": "anything"}), None), Ok(()));
+        assert_eq!(run(json!({}), None), Ok(()));
+    }
+
+    #[test]
+    fn a_non_string_typ_is_malformed_whatever_the_policy() {
+        for required in [None, Some("JWT")] {
+            for typ in [json!(1), json!(["JWT"]), json!(null), json!({"typ": "JWT"})] {
+                let r = run(json!({ "typ": typ }), required).unwrap_err();
+                assert_eq!(r.kind, RejectKind::Malformed, "{typ} under {required:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn cty_must_be_a_string_and_not_mark_a_nested_jwt() {
+        assert_eq!(run(json!({"cty": "example"}), None), Ok(()));
+        assert_eq!(
+            run(json!({"cty": true}), None).unwrap_err().kind,
+            RejectKind::Malformed
+        );
+        for cty in ["JWT", "jwt", "application/JWT"] {
+            let r = run(json!({ "cty": cty }), None).unwrap_err();
+            assert!(r.message.contains("nested"), "{cty}: {r}");
+        }
+    }
+}

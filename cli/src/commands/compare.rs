@@ -1,0 +1,325 @@
+//! `jwt-conformance compare --adapter A --adapter B --exec 'CMD' …`
+//!
+//! Each verifier runs the catalogue as its own suite. A built-in adapter runs in a child
+//! `jwt-conformance run --adapter NAME --format json`, because some libraries fix
+//! process-wide state on first use (jsonwebtoken's two crypto backends cannot share a
+//! process) and because a crash then costs one column, not the comparison. A verifier
+//! given with `--exec` runs through the process adapter, one verifier process kept
+//! alive across its cases. Suites run side by side, as many at a time as there are
+//! cores.
+
+use crate::{registry, UsageError};
+use clap::{Args, ValueEnum};
+use jwt_conformance::report::matrix::{render_json, Matrix};
+use jwt_conformance::report::{html, json, markdown, Report};
+use jwt_conformance::{Adapter, Suite};
+use jwt_conformance_process::{reply_timeout_for, ProcessAdapter};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::thread;
+use std::time::{Duration, Instant};
+
+#[derive(Args)]
+pub struct CompareArgs {
+    /// A built-in adapter (repeatable; see `jwt-conformance adapters`); `all` names
+    /// every built-in adapter.
+    #[arg(long = "adapter", value_name = "NAME")]
+    adapters: Vec<String>,
+    /// A verifier process speaking protocol v1 (repeatable), e.g.
+    /// 'node adapters/process/node-jose/verifier.mjs'. Columns follow the built-in
+    /// adapters, in the order given.
+    #[arg(long = "exec", value_name = "CMD")]
+    execs: Vec<String>,
+    /// Run only cases whose id contains PATTERN.
+    #[arg(long, value_name = "PATTERN")]
+    filter: Option<String>,
+    /// Keep only the cases where the verifiers disagree (the HTML page keeps every case
+    /// and starts with its "discriminating only" toggle on).
+    #[arg(long)]
+    discriminating: bool,
+    /// Format for standard output, and for an --out file whose name does not end in
+    /// .md, .html or .json.
+    #[arg(long, value_enum, default_value = "markdown")]
+    format: CompareFormat,
+    /// Write the comparison to FILE instead of standard output (repeatable: one run can
+    /// write `matrix.md`, `matrix.html` and `matrix.json`, each in the format its
+    /// extension names).
+    #[arg(long, value_name = "FILE")]
+    out: Vec<PathBuf>,
+    /// Per-case time limit in seconds.
+    #[arg(long, default_value_t = 5.0, value_parser = super::run::parse_seconds)]
+    timeout: f64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum CompareFormat {
+    Markdown,
+    Html,
+    Json,
+}
+
+impl CompareFormat {
+    /// The format a file's extension names, if any.
+    fn of_path(path: &Path) -> Option<CompareFormat> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "md" | "markdown" => Some(CompareFormat::Markdown),
+            "html" | "htm" => Some(CompareFormat::Html),
+            "json" => Some(CompareFormat::Json),
+            _ => None,
+        }
+    }
+}
+
+/// One column of the comparison, before it runs.
+enum Job {
+    Builtin(&'static str),
+    /// A verifier process that has said hello, its command line, and how to name it in
+    /// progress lines.
+    Exec {
+        label: String,
+        command: String,
+        adapter: Arc<dyn Adapter>,
+    },
+}
+
+impl Job {
+    fn label(&self) -> &str {
+        match self {
+            Job::Builtin(name) => name,
+            Job::Exec { label, .. } => label,
+        }
+    }
+}
+
+/// The built-in adapters the arguments name, `all` expanded, each once, in order.
+fn builtins(names: &[String]) -> Result<Vec<&'static str>, UsageError> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for name in names {
+        let found: Vec<&'static str> = if name == "all" {
+            registry::all().iter().map(|b| b.name).collect()
+        } else {
+            let b = registry::find(name).ok_or_else(|| {
+                UsageError(format!(
+                    "unknown adapter {name:?} (built-in adapters: {}, or all)",
+                    registry::names()
+                ))
+            })?;
+            vec![b.name]
+        };
+        for n in found {
+            if !out.contains(&n) {
+                out.push(n);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Runs a built-in adapter in a child `run`, which reports in JSON.
+fn run_builtin(name: &str, args: &CompareArgs) -> Result<Report, UsageError> {
+    let exe = std::env::current_exe()
+        .map_err(|e| UsageError(format!("cannot find this program to run {name}: {e}")))?;
+    let mut command = Command::new(exe);
+    command.args(["run", "--adapter", name, "--format", "json", "--timeout"]);
+    command.arg(args.timeout.to_string());
+    if let Some(pattern) = &args.filter {
+        command.args(["--filter", pattern]);
+    }
+    let output = command
+        .output()
+        .map_err(|e| UsageError(format!("cannot run the adapter {name}: {e}")))?;
+    // `run` exits 1 when a case failed: that is a result, not an error.
+    if !matches!(output.status.code(), Some(0 | 1)) {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let last = stderr
+            .lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("");
+        return Err(UsageError(format!(
+            "the adapter {name} did not complete its run ({}): {}",
+            output.status,
+            last.trim()
+        )));
+    }
+    let text = String::from_utf8_lossy(&output.stdout);
+    json::parse(&text).map_err(|e| {
+        UsageError(format!(
+            "the adapter {name} wrote an unreadable report: {e}"
+        ))
+    })
+}
+
+fn run_job(job: &Job, args: &CompareArgs) -> Result<Report, UsageError> {
+    match job {
+        Job::Builtin(name) => run_builtin(name, args),
+        Job::Exec { adapter, .. } => Suite::new(Arc::clone(adapter))
+            .timeout(Duration::from_secs_f64(args.timeout))
+            .filter(args.filter.clone())
+            .run()
+            .map_err(|e| UsageError(e.to_string())),
+    }
+}
+
+/// Runs every job, `parallel` at a time, reporting progress on stderr; results keep the
+/// jobs' order.
+fn run_all(jobs: &[Job], args: &CompareArgs, parallel: usize) -> Vec<Result<Report, UsageError>> {
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<Result<Report, UsageError>>>> =
+        Mutex::new((0..jobs.len()).map(|_| None).collect());
+    thread::scope(|s| {
+        for _ in 0..parallel.clamp(1, jobs.len().max(1)) {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(job) = jobs.get(i) else { break };
+                let started = Instant::now();
+                eprintln!("compare: running {}", job.label());
+                let result = run_job(job, args);
+                match &result {
+                    Ok(r) => eprintln!(
+                        "compare: {} done in {:.1}s: {} cases, {} passed, {} failed, {} expected failures, {} skipped",
+                        job.label(),
+                        started.elapsed().as_secs_f64(),
+                        r.summary.total,
+                        r.summary.passed,
+                        r.summary.failed,
+                        r.summary.expected_failures,
+                        r.summary.skipped
+                    ),
+                    Err(UsageError(e)) => eprintln!("compare: {} failed: {e}", job.label()),
+                }
+                results.lock().unwrap_or_else(PoisonError::into_inner)[i] = Some(result);
+            });
+        }
+    });
+    results
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner)
+        .into_iter()
+        .map(|r| {
+            r.unwrap_or_else(|| Err(UsageError("a verifier's run did not finish".to_string())))
+        })
+        .collect()
+}
+
+/// Column names must tell the verifiers apart: a repeated name gets ` #2`, ` #3`, ….
+fn distinct_names(reports: &mut [Report]) {
+    let mut seen: Vec<String> = Vec::new();
+    for report in reports {
+        let base = report.adapter.name.clone();
+        let mut name = base.clone();
+        let mut n = 1;
+        while seen.contains(&name) {
+            n += 1;
+            name = format!("{base} #{n}");
+        }
+        seen.push(name.clone());
+        report.adapter.name = name;
+    }
+}
+
+fn render(matrix: &Matrix, format: CompareFormat, discriminating: bool) -> String {
+    match format {
+        CompareFormat::Html => {
+            // The page keeps every case; the flag only sets the toggle.
+            let mut page = matrix.clone();
+            page.discriminating_only = discriminating;
+            html::render(&page)
+        }
+        CompareFormat::Markdown | CompareFormat::Json => {
+            let shown = if discriminating {
+                matrix.clone().discriminating()
+            } else {
+                matrix.clone()
+            };
+            if format == CompareFormat::Json {
+                render_json(&shown)
+            } else {
+                markdown::render_matrix(&shown)
+            }
+        }
+    }
+}
+
+/// This command line as a user would type it, for the report to show.
+fn invocation() -> String {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    format!("jwt-conformance {}", shell_words::join(args))
+}
+
+pub fn run(args: CompareArgs) -> Result<ExitCode, UsageError> {
+    let names = builtins(&args.adapters)?;
+    if names.is_empty() && args.execs.is_empty() {
+        return Err(UsageError(
+            "compare needs at least one --adapter NAME or --exec 'CMD'".to_string(),
+        ));
+    }
+    let reply_timeout = reply_timeout_for(Duration::from_secs_f64(args.timeout));
+    let mut jobs: Vec<Job> = names.into_iter().map(Job::Builtin).collect();
+    // Every verifier process must say hello before anything runs: one that does not
+    // speak the protocol is a usage error, not a column of failures.
+    for command in &args.execs {
+        let adapter =
+            ProcessAdapter::spawn(command, reply_timeout).map_err(|e| UsageError(e.to_string()))?;
+        let label = format!("{} (`{command}`)", adapter.info().name);
+        jobs.push(Job::Exec {
+            label,
+            command: command.clone(),
+            adapter: Arc::new(adapter),
+        });
+    }
+    let parallel = thread::available_parallelism().map_or(1, usize::from);
+    let mut reports = Vec::with_capacity(jobs.len());
+    for result in run_all(&jobs, &args, parallel) {
+        reports.push(result?);
+    }
+    distinct_names(&mut reports);
+    let mut matrix = Matrix::new(&reports);
+    matrix.invocation = Some(invocation());
+    for (column, job) in matrix.verifiers.iter_mut().zip(&jobs) {
+        if let Job::Exec { command, .. } = job {
+            column.command = Some(command.clone());
+        }
+    }
+    if args.out.is_empty() {
+        crate::emit(&render(&matrix, args.format, args.discriminating), None)?;
+    }
+    for path in &args.out {
+        let format = CompareFormat::of_path(path).unwrap_or(args.format);
+        crate::emit(&render(&matrix, format, args.discriminating), Some(path))?;
+        eprintln!("compare: wrote {}", path.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_extensions_name_formats() {
+        let of = |p: &str| CompareFormat::of_path(Path::new(p));
+        assert_eq!(of("m.md"), Some(CompareFormat::Markdown));
+        assert_eq!(of("m.HTML"), Some(CompareFormat::Html));
+        assert_eq!(of("out/m.json"), Some(CompareFormat::Json));
+        assert_eq!(of("m.txt"), None);
+        assert_eq!(of("matrix"), None);
+    }
+
+    #[test]
+    fn all_expands_to_every_builtin_once_and_unknown_names_are_errors() {
+        let every: Vec<&str> = registry::all().iter().map(|b| b.name).collect();
+        let first = every[0].to_string();
+        let Ok(got) = builtins(&[first.clone(), "all".to_string(), first]) else {
+            panic!("known names and `all` must resolve");
+        };
+        assert_eq!(got, every);
+        let Err(UsageError(e)) = builtins(&["no-such-adapter".to_string()]) else {
+            panic!("an unknown adapter must be an error");
+        };
+        assert!(e.contains("\"no-such-adapter\""), "{e}");
+    }
+}

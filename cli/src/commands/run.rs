@@ -1,0 +1,109 @@
+//! `jwt-conformance run --adapter NAME | --exec 'CMD ARGS'`
+
+use crate::{registry, UsageError};
+use clap::{Args, ValueEnum};
+use jwt_conformance::properties::PropertyConfig;
+use jwt_conformance::report::{json, junit, markdown, text};
+use jwt_conformance::{Adapter, Manifest, Suite};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+#[derive(Args)]
+pub struct RunArgs {
+    /// A built-in adapter (see `jwt-conformance adapters`).
+    #[arg(long, conflicts_with = "exec", required_unless_present = "exec")]
+    adapter: Option<String>,
+    /// A verifier process speaking protocol v1, e.g. 'python3 verifier.py'.
+    #[arg(long)]
+    exec: Option<String>,
+    /// Run only cases whose id contains PATTERN.
+    #[arg(long, value_name = "PATTERN")]
+    filter: Option<String>,
+    #[arg(long, value_enum, default_value = "text")]
+    format: RunFormat,
+    /// Write the report here instead of standard output.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Expected-failures manifest (default: the built-in adapter's own).
+    #[arg(long)]
+    manifest: Option<PathBuf>,
+    /// Per-case time limit in seconds.
+    #[arg(long, default_value_t = 5.0, value_parser = parse_seconds)]
+    timeout: f64,
+    /// Generated cases per property (default: PROPTEST_CASES, else 128; 0 skips them).
+    #[arg(long, value_name = "N")]
+    proptest_cases: Option<u32>,
+}
+
+pub(crate) fn parse_seconds(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 && v <= 3600.0 => Ok(v),
+        _ => Err(format!(
+            "{s:?} is not a number of seconds between 0 and 3600"
+        )),
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum RunFormat {
+    Text,
+    Json,
+    Markdown,
+    Junit,
+}
+
+/// The adapter and manifest the arguments name.
+fn resolve(args: &RunArgs, timeout: Duration) -> Result<(Arc<dyn Adapter>, Manifest), UsageError> {
+    let manifest_file = match &args.manifest {
+        Some(path) => Some(Manifest::load(path).map_err(|e| UsageError(e.to_string()))?),
+        None => None,
+    };
+    if let Some(name) = &args.adapter {
+        let builtin = registry::find(name).ok_or_else(|| {
+            UsageError(format!(
+                "unknown adapter {name:?} (built-in adapters: {})",
+                registry::names()
+            ))
+        })?;
+        let manifest = match manifest_file {
+            Some(m) => m,
+            None => builtin.manifest().map_err(|e| UsageError(e.to_string()))?,
+        };
+        return Ok((builtin.adapter, manifest));
+    }
+    let command = args.exec.as_deref().unwrap_or_default();
+    let adapter = jwt_conformance_process::ProcessAdapter::spawn(
+        command,
+        jwt_conformance_process::reply_timeout_for(timeout),
+    )
+    .map_err(|e| UsageError(e.to_string()))?;
+    Ok((Arc::new(adapter), manifest_file.unwrap_or_default()))
+}
+
+pub fn run(args: RunArgs) -> Result<ExitCode, UsageError> {
+    let timeout = Duration::from_secs_f64(args.timeout);
+    let (adapter, manifest) = resolve(&args, timeout)?;
+    let suite = Suite::new(adapter)
+        .manifest(manifest)
+        .timeout(timeout)
+        .filter(args.filter.clone())
+        .properties(PropertyConfig {
+            cases: args.proptest_cases,
+            ..PropertyConfig::default()
+        });
+    let report = suite.run().map_err(|e| UsageError(e.to_string()))?;
+    let rendered = match args.format {
+        RunFormat::Text => text::render(&report),
+        RunFormat::Json => json::render(&report),
+        RunFormat::Markdown => markdown::render(&report),
+        RunFormat::Junit => junit::render(&report),
+    };
+    crate::emit(&rendered, args.out.as_ref())?;
+    Ok(if report.failed() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

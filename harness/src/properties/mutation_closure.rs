@@ -1,0 +1,94 @@
+//! `property/mutation-closure`: every mutation of a valid token that changes its
+//! signing input or its signature bytes is rejected. The documented no-ops (the same
+//! token, or a signature segment re-encoded to the same bytes) are not sent; see
+//! [`changes_signed_content`].
+
+use super::counterexample::{describe_token, Failure};
+use super::generators::{header_plan, mutation, resolve, setups, sign, valid_claims, Setup};
+use super::ledger::Ledger;
+use super::mutations::{changes_signed_content, Mutation};
+use super::oracles::is_breakdown;
+use super::run::{drive, Ctx, Stop};
+use crate::runner::Observation;
+use crate::verdict::Verdict;
+use proptest::prelude::*;
+use proptest::test_runner::{TestCaseResult, TestRunner};
+use std::fmt;
+
+#[derive(Clone)]
+struct Scenario {
+    setup: Setup,
+    token: String,
+    /// Mutations that change what was signed, with their results.
+    mutated: Vec<(Mutation, String)>,
+}
+
+impl fmt::Debug for Scenario {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let ms: Vec<String> = self.mutated.iter().map(|(m, _)| m.to_string()).collect();
+        write!(
+            f,
+            "{:?}; token {}; mutations {ms:?}",
+            self.setup, self.token
+        )
+    }
+}
+
+pub(super) fn run(ctx: &Ctx, runner: &mut TestRunner) -> Result<(), Stop> {
+    let clock = ctx.info.clock;
+    let strategy = (
+        setups(ctx.info.algorithms.clone(), clock),
+        any::<usize>(),
+        header_plan(),
+        valid_claims(clock),
+        valid_claims(clock),
+        prop::collection::vec(mutation(), 1..=6),
+    )
+        .prop_map(|(setup, signer, header, claims, donor_claims, mutations)| {
+            let mut ledger = Ledger::new();
+            let (token, _) = sign(&setup, &mut ledger, signer, &header, &claims);
+            let (donor, _) = sign(&setup, &mut ledger, signer + 1, &header, &donor_claims);
+            let mutated = mutations
+                .into_iter()
+                .map(|m| {
+                    let m = resolve(m, &setup, &donor);
+                    let t = m.apply(&token);
+                    (m, t)
+                })
+                .filter(|(_, t)| changes_signed_content(&token, t))
+                .collect();
+            Scenario {
+                setup,
+                token,
+                mutated,
+            }
+        });
+    drive(runner, strategy, |s| check(ctx, &s))
+}
+
+fn check(ctx: &Ctx, s: &Scenario) -> TestCaseResult {
+    if s.mutated.is_empty() {
+        return Ok(());
+    }
+    let tokens: Vec<String> = s.mutated.iter().map(|(_, t)| t.clone()).collect();
+    let Some(observations) = ctx.observe(&s.setup.policy, &tokens) else {
+        return Ok(());
+    };
+    for ((m, t), o) in s.mutated.iter().zip(&observations) {
+        let failure = |summary: &str| {
+            Failure::new(summary, t, &s.setup.policy, s.setup.now, "reject", o)
+                .note("mutation:", m.to_string())
+                .note(
+                    "original:",
+                    format!("\n{}", describe_token(&s.token, "    ").trim_end()),
+                )
+        };
+        if is_breakdown(o) {
+            return Err(ctx.fail(failure("the verifier broke down on a mutated token")));
+        }
+        if matches!(o, Observation::Verdict(Verdict::Accepted { .. })) {
+            return Err(ctx.fail(failure("accepted a token whose signed content was changed")));
+        }
+    }
+    Ok(())
+}

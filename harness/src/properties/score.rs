@@ -1,0 +1,81 @@
+//! A property run scored like a case, against the adapter's manifest.
+
+use super::run::{Finding, PropertyRun};
+use crate::outcome::{Outcome, Scored, VerdictLabel};
+use crate::report::CaseResult;
+
+/// The outcome of a run; `listed` is the manifest's reason if the property is listed.
+///
+/// A listed property that held is stale only when a saved counterexample replayed and
+/// no longer fails; without one, not finding a counterexample in a few random cases
+/// proves nothing, so it passes with a warning instead of failing the run.
+pub fn score(run: &PropertyRun, listed: Option<&str>) -> Scored {
+    let detail = run.describe();
+    match (&run.finding, listed) {
+        (Finding::Skipped(why), _) => Scored {
+            outcome: Outcome::Skipped,
+            verdict: VerdictLabel::Unsupported,
+            reason: why.clone(),
+            detail,
+            warning: None,
+        },
+        (Finding::Held, None) => Scored {
+            outcome: Outcome::Pass,
+            verdict: run.tally.usual_verdict(),
+            reason: String::new(),
+            detail,
+            warning: None,
+        },
+        (Finding::Held, Some(why)) if run.replayed > 0 => Scored {
+            outcome: Outcome::UnexpectedPass,
+            verdict: run.tally.usual_verdict(),
+            reason: "saved counterexamples no longer fail".into(),
+            detail: format!(
+                "the manifest lists this property ({why}) but its saved counterexamples no longer fail and {detail}: remove the entry and the regression file"
+            ),
+            warning: None,
+        },
+        (Finding::Held, Some(why)) => Scored {
+            outcome: Outcome::Pass,
+            verdict: run.tally.usual_verdict(),
+            reason: String::new(),
+            detail,
+            warning: Some(format!(
+                "listed in the manifest ({why}) but no counterexample was found in {} cases; keep a regression file so the known one replays",
+                run.cases
+            )),
+        },
+        (Finding::Falsified(c), None) => Scored {
+            outcome: Outcome::Fail,
+            verdict: c.verdict(),
+            reason: c.summary().to_string(),
+            detail,
+            warning: None,
+        },
+        (Finding::Falsified(c), Some(why)) => Scored {
+            outcome: Outcome::ExpectedFailure,
+            verdict: c.verdict(),
+            reason: c.summary().to_string(),
+            detail: format!("{detail}listed in the manifest: {why}"),
+            warning: None,
+        },
+    }
+}
+
+/// The report line of a scored run.
+pub fn case_result(run: &PropertyRun, scored: Scored) -> CaseResult {
+    let p = run.property;
+    CaseResult {
+        id: p.id().to_string(),
+        class: "property".to_string(),
+        severity: p.severity(),
+        refs: p.refs().iter().map(|r| r.to_string()).collect(),
+        expected: p.expected_label().to_string(),
+        outcome: scored.outcome,
+        verdict: scored.verdict,
+        reason: scored.reason,
+        detail: scored.detail,
+        title: p.title().to_string(),
+        warning: scored.warning,
+    }
+}
