@@ -63,7 +63,7 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
         case(
             ctx,
             "one-megabyte",
-            "A valid token of about 1 MB is accepted",
+            "A valid token of about 1 MB",
         )
         .severity(Severity::Low)
         .sends(
@@ -73,7 +73,10 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
             "RFC 7515 and RFC 7519 set no size limit; a large but valid token is a valid token",
         )
         .token(signed(ALG, &megabyte))
-        .expect_accept(&megabyte)
+        .expect_either(
+            "RFC 8259 9 lets a parser set limits on the size of texts it accepts; accepting with \
+                exactly the signed claims is conformant too",
+        )
         .build(),
         case(ctx, "sixteen-megabytes", "A valid token of about 16 MB")
             .severity(Severity::Info)
@@ -162,7 +165,7 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
         case(
             ctx,
             "header-64-kib",
-            "A valid token with a 64 KiB header is accepted",
+            "A valid token with a 64 KiB header",
         )
         .severity(Severity::Low)
         .refs(["RFC7515#section-4", "RFC7515#section-7.1"])
@@ -172,7 +175,10 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
                 64 KiB is within what certificate chains in x5c reach",
         )
         .token(signed_with_header(ALG, &big_header, &claims))
-        .expect_accept(&claims)
+        .expect_either(
+            "RFC 8259 9 lets a parser set limits on the size of texts it accepts; accepting with \
+                exactly the signed claims is conformant too",
+        )
         .build(),
         case(
             ctx,
