@@ -117,6 +117,13 @@ impl Adapter for BackendAdapter {
     }
 
     fn prepare(&self, policy: &Policy) -> Result<Box<dyn Verifier>, PrepareError> {
+        Ok(Box::new(self.verifier(policy)?))
+    }
+}
+
+impl BackendAdapter {
+    /// The prepared verifier, unboxed.
+    fn verifier(&self, policy: &Policy) -> Result<JsonwebtokenVerifier, PrepareError> {
         self.install_provider()?;
         if policy.typ.is_some() {
             return Err(PrepareError::Unsupported(
@@ -177,7 +184,7 @@ impl Adapter for BackendAdapter {
                 (jwk.common.key_id.clone(), key.map_err(|e| e.to_string()))
             })
             .collect();
-        Ok(Box::new(JsonwebtokenVerifier { keys }))
+        Ok(JsonwebtokenVerifier { keys })
     }
 }
 
@@ -211,6 +218,16 @@ impl JsonwebtokenVerifier {
 
 impl Verifier for JsonwebtokenVerifier {
     fn verify(&self, token: &str) -> Verdict {
+        if let [(_, Ok((key, validation)))] = self.keys.as_slice() {
+            return self.verify_single(token, key, validation);
+        }
+        self.verify_by_header(token)
+    }
+}
+
+impl JsonwebtokenVerifier {
+    /// The documented way: `decode_header`, the key its `kid` names, `decode`.
+    fn verify_by_header(&self, token: &str) -> Verdict {
         let header = match decode_header(token) {
             Ok(h) => h,
             Err(e) => return rejection(e),
@@ -222,6 +239,26 @@ impl Verifier for JsonwebtokenVerifier {
         match decode::<Value>(token, key, validation) {
             Ok(data) => Verdict::accepted(data.claims),
             Err(e) => rejection(e),
+        }
+    }
+
+    /// With one trusted key the verdict is the same as picking the key first, but the
+    /// header is parsed once: `decode` returns it, and the `kid` rule is applied to it
+    /// afterwards. A rejection still reports what the key lookup would have reported
+    /// first, so the two paths give the same verdict on every token.
+    fn verify_single(&self, token: &str, key: &DecodingKey, validation: &Validation) -> Verdict {
+        match decode::<Value>(token, key, validation) {
+            Ok(data) => match self.select_key(data.header.kid.as_deref()) {
+                Ok(_) => Verdict::accepted(data.claims),
+                Err(verdict) => verdict,
+            },
+            Err(e) => match decode_header(token) {
+                Err(header_error) => rejection(header_error),
+                Ok(header) => match self.select_key(header.kid.as_deref()) {
+                    Ok(_) => rejection(e),
+                    Err(verdict) => verdict,
+                },
+            },
         }
     }
 }
@@ -282,6 +319,50 @@ mod tests {
             Err(e) => panic!("unexpected error {e}"),
             Ok(_) => panic!("a second backend must not run"),
         }
+    }
+
+    #[test]
+    fn the_single_key_path_gives_the_verdicts_of_the_key_lookup() {
+        use jwt_conformance::forge::{self, keys};
+        use serde_json::json;
+        let policy = Policy::new(keys::public_set(&["oct-a"]), vec![Alg::HS256], None);
+        let verifier = RUST_CRYPTO.verifier(&policy).unwrap();
+        let claims = json!({"exp": 4_102_444_800u64});
+        let sign = |header: Value| {
+            forge::sign_json(&header, &claims, Alg::HS256, &keys::private("oct-a")).unwrap()
+        };
+        let valid = sign(json!({"alg": "HS256", "kid": "oct-a"}));
+        let tokens = [
+            valid.clone(),
+            sign(json!({"alg": "HS256"})),
+            sign(json!({"alg": "HS256", "kid": "oct-b"})),
+            sign(json!({"alg": "HS256", "kid": 7})),
+            forge::sign_json(
+                &json!({"alg": "HS256"}),
+                &json!({"exp": 1}),
+                Alg::HS256,
+                &keys::private("oct-a"),
+            )
+            .unwrap(),
+            format!("{}x", &valid[..valid.len() - 1]),
+            "not.a.token".to_string(),
+            String::new(),
+        ];
+        for token in &tokens {
+            assert_eq!(
+                verifier.verify(token),
+                verifier.verify_by_header(token),
+                "{token}"
+            );
+        }
+        assert!(matches!(verifier.verify(&valid), Verdict::Accepted { .. }));
+        assert!(matches!(
+            verifier.verify(&tokens[2]),
+            Verdict::Rejected {
+                kind: RejectKind::Key,
+                ..
+            }
+        ));
     }
 
     #[test]
