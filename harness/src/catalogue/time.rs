@@ -49,6 +49,7 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
     out.extend(leeway(ctx));
     out.extend(presence_and_iat(ctx));
     out.extend(wrong_types(ctx));
+    out.extend(iat_wrong_types(ctx));
     out.extend(numeric_edges(ctx));
     out
 }
@@ -324,23 +325,59 @@ fn presence_and_iat(ctx: &Context) -> Vec<Case> {
                     policy, accepting it is conformant",
             )
             .build(),
-        case(
-            ctx,
-            "iat-string",
-            "A token whose iat is a string is rejected",
-        )
-        .severity(Severity::Low)
-        .refs(["RFC7519#section-4.1.6", "RFC7519#section-7.2"])
-        .sends("iat as the string \"<now>\"")
-        .requirement(
-            "RFC 7519 4.1.6: iat's \"value MUST be a number containing a NumericDate value\"; a \
-                claims set that breaks a claim's definition is not a valid JWT",
-        )
-        .token(signed(&claims_with(ctx, "iat", now.to_string())))
-        .expect_reject(RejectKind::Malformed)
-        .control(signed(&valid_claims(ctx)))
-        .build(),
     ]
+}
+
+/// The JSON types a NumericDate must not have: (id suffix, noun, shape, value) with
+/// `time` standing for the date.
+fn non_numbers(time: i64) -> [(&'static str, &'static str, &'static str, Value); 5] {
+    [
+        (
+            "string",
+            "a string",
+            "the string \"<time>\"",
+            json!(time.to_string()),
+        ),
+        ("bool", "a boolean", "true", json!(true)),
+        ("null", "null", "null", Value::Null),
+        (
+            "object",
+            "an object",
+            "{\"value\": <time>}",
+            json!({ "value": time }),
+        ),
+        ("array", "an array", "[<time>]", json!([time])),
+    ]
+}
+
+/// `iat` of every JSON type but number. iat has no validation rule, but a claims set
+/// that breaks a claim's definition is not a valid JWT; a verifier that never reads iat
+/// lets these through, which is low risk and worth knowing.
+fn iat_wrong_types(ctx: &Context) -> Vec<Case> {
+    let control = signed(&valid_claims(ctx));
+    non_numbers(ctx.now)
+        .into_iter()
+        .map(|(name, noun, shape, value)| {
+            case(
+                ctx,
+                &format!("iat-{name}"),
+                &format!("A token whose iat is {noun} is rejected"),
+            )
+            .severity(Severity::Low)
+            .refs(["RFC7519#section-4.1.6", "RFC7519#section-7.2"])
+            .sends(format!(
+                "iat as {shape}, where <time> is now; exp and nbf valid"
+            ))
+            .requirement(
+                "RFC 7519 4.1.6: iat's \"value MUST be a number containing a NumericDate \
+                    value\"; a claims set that breaks a claim's definition is not a valid JWT",
+            )
+            .token(signed(&claims_with(ctx, "iat", value)))
+            .expect_reject(RejectKind::Malformed)
+            .control(control.clone())
+            .build()
+        })
+        .collect()
 }
 
 /// `exp` and `nbf` of every JSON type but number, holding a time that would make the
@@ -368,19 +405,12 @@ fn wrong_types(ctx: &Context) -> Vec<Case> {
             "a not-yet-valid token",
         ),
     ] {
-        let variants: [(&str, &str, Value); 5] = [
-            ("string", "the string \"<time>\"", json!(time.to_string())),
-            ("bool", "true", json!(true)),
-            ("null", "null", Value::Null),
-            ("object", "{\"value\": <time>}", json!({ "value": time })),
-            ("array", "[<time>]", json!([time])),
-        ];
-        for (name, shape, value) in variants {
+        for (name, noun, shape, value) in non_numbers(time) {
             out.push(
                 case(
                     ctx,
                     &format!("{claim}-{name}"),
-                    &format!("A token whose {claim} is a {name} is rejected"),
+                    &format!("A token whose {claim} is {noun} is rejected"),
                 )
                 .severity(Severity::High)
                 .refs([section, "RFC7519#section-2", "CVE-2026-25537"])
