@@ -119,22 +119,31 @@ pub fn claims_expectation(policy: &Policy, now: i64, payload: &[u8]) -> Expectat
     }
     issuer(policy, &claims, &mut f);
     audience(policy, &claims, &mut f);
-    for (name, is_right_type, wanted) in [
-        ("sub", Value::is_string as fn(&Value) -> bool, "a string"),
-        ("jti", Value::is_string, "a string"),
-        ("iat", Value::is_number, "a number"),
-    ] {
-        if claims.get(name).is_some_and(|v| !is_right_type(v)) {
-            f.reject
-                .push(format!("{name} is not {wanted} (RFC 7519 4.1)"));
+    // sub and jti are the application's to process (RFC 7519 4.1.2, 4.1.7): a verifier
+    // may refuse a wrongly typed one or pass it on. iat is a NumericDate the catalogue
+    // holds to its type (time/iat-string).
+    for name in ["sub", "jti"] {
+        if claims.get(name).is_some_and(|v| !v.is_string()) {
+            f.either
+                .push(format!("{name} is not a string (RFC 7519 4.1)"));
         }
+    }
+    if claims.get("iat").is_some_and(|v| !v.is_number()) {
+        f.reject
+            .push("iat is not a number (RFC 7519 4.1.6)".to_string());
     }
     f.expectation()
 }
 
 fn issuer(policy: &Policy, claims: &Map<String, Value>, f: &mut Findings) {
     match (&policy.issuer, claims.get("iss")) {
-        (_, Some(iss)) if !iss.is_string() => f.reject.push(format!("iss {iss} is not a string")),
+        (Some(_), Some(iss)) if !iss.is_string() => {
+            f.reject.push(format!("iss {iss} is not a string"))
+        }
+        // With no issuer expected, iss is the application's to read (RFC 7519 4.1.1).
+        (None, Some(iss)) if !iss.is_string() => f.either.push(format!(
+            "iss {iss} is not a string, and no issuer is expected"
+        )),
         (Some(expected), None) => f.reject.push(format!(
             "iss is absent but the verifier expects {expected:?}"
         )),
