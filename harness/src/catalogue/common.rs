@@ -171,12 +171,12 @@ pub fn near_misses(expected: &str) -> Vec<NearMiss> {
         ),
         miss(
             "substring",
-            "the expected value without its scheme, a substring of it",
+            "the expected value without its scheme (a substring)",
             without_scheme.to_string(),
         ),
         miss(
             "superstring",
-            "the expected value with a suffix, containing it",
+            "the expected value with a suffix (a superstring)",
             format!("{expected}.attacker.example"),
         ),
         miss(
@@ -197,12 +197,12 @@ pub fn near_misses(expected: &str) -> Vec<NearMiss> {
         miss("empty", "the empty string", String::new()),
         miss(
             "fullwidth",
-            "the expected value with its last letter in fullwidth form, equal after NFKC",
+            "the expected value with a fullwidth last letter (equal after NFKC)",
             fullwidth,
         ),
         miss(
             "nul-suffix",
-            "the expected value, a NUL and more: equal as a C string",
+            "the expected value, a NUL and a suffix (equal as a C string)",
             format!("{expected}\u{0}.attacker.example"),
         ),
     ]

@@ -33,9 +33,10 @@ const B64_REQ: &str =
 /// The crit cases.
 pub fn cases(ctx: &Context) -> Vec<Case> {
     let mut out = Vec::new();
-    for (name, what, crit, with_member, severity) in [
+    for (name, title, what, crit, with_member, severity) in [
         (
             "unknown-extension",
+            "A token whose crit names an unknown extension is rejected",
             "crit naming an extension the verifier cannot know, which is present",
             json!([EXTENSION]),
             true,
@@ -43,6 +44,7 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
         ),
         (
             "names-absent-parameter",
+            "A token whose crit names an absent unknown extension is rejected",
             "crit naming an unknown extension that is not in the header",
             json!([EXTENSION]),
             false,
@@ -50,6 +52,7 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
         ),
         (
             "not-array",
+            "A token whose crit is a string, not an array, is rejected",
             "crit as a string naming an unknown extension, which is present",
             json!(EXTENSION),
             true,
@@ -57,6 +60,7 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
         ),
         (
             "non-string-entry",
+            "A token whose crit lists a number is rejected",
             "crit [1]",
             json!([1]),
             false,
@@ -68,7 +72,7 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
             header[EXTENSION] = json!(true);
         }
         out.push(
-            case(ctx, name, &format!("A token with {what} is rejected"))
+            case(ctx, name, title)
                 .severity(severity)
                 .sends(what)
                 .requirement(format!(

@@ -189,14 +189,15 @@ impl Injection {
         Case::builder(
             self.id(),
             format!(
-                "A {} token whose `{member}` header supplies the attacker's key is rejected",
-                self.alg
+                "A token whose `{member}` header supplies the attacker's key is rejected ({}{})",
+                self.alg,
+                if self.trusted_kid { ", trusted kid" } else { "" }
             ),
         )
         .severity(Severity::Critical)
         .refs(refs)
         .sends(format!(
-            "a {} token signed by the untrusted key {}, with `{member}` carrying {carried}{kid}",
+            "a token signed with {} by the untrusted key {}, with `{member}` carrying {carried}{kid}",
             self.alg,
             self.attacker()
         ))

@@ -65,7 +65,7 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
             .severity(Severity::Medium)
             .refs(["RFC7518#section-3.2", "RFC8725#section-3.5"])
             .sends(format!(
-                "an {alg} token MACed with oct-short, a 16-byte key, which the policy trusts"
+                "a token MACed with {alg} under oct-short, a 16-byte key, which the policy trusts"
             ))
             .requirement(format!("{HMAC_SIZE_REQ} {alg} needs at least {bits} bits."))
             .build(),
@@ -87,7 +87,7 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
                 "RFC8725#section-3.5",
             ])
             .sends(format!(
-                "an {alg} token signed by rsa-1024, which the policy trusts"
+                "a token signed with {alg} by rsa-1024, which the policy trusts"
             ))
             .requirement(RSA_SIZE_REQ)
             .build(),

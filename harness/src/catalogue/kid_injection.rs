@@ -66,14 +66,14 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
         ),
         (
             "sql-injection",
-            "x' UNION SELECT 'secret' --",
+            "an SQL injection",
             "x' UNION SELECT 'secret' --".to_string(),
             b"secret",
             "\"secret\", what the injected query returns",
         ),
         (
             "shell-injection",
-            "/dev/null; printf secret",
+            "a shell injection",
             "/dev/null; printf secret".to_string(),
             b"secret",
             "\"secret\", what `cat <kid>` run by a shell prints",
@@ -87,14 +87,14 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
         ),
         (
             "unknown",
-            "a kid no trusted key has",
+            "unknown to the verifier",
             "oct-c".to_string(),
             &attacker[..],
             "the untrusted key oct-b",
         ),
         (
             "kid-64-kib",
-            "a 65,536-character kid",
+            "65,536 characters long",
             "k".repeat(64 * 1024),
             &attacker[..],
             "the untrusted key oct-b",

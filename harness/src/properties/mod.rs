@@ -110,10 +110,10 @@ impl Property {
                 "accept iff nbf - leeway <= now < exp + leeway; exp and nbf that are not numbers are rejected (RFC 7519 4.1.4, 4.1.5)"
             }
             Property::AudienceIssuer => {
-                "iss and aud are accepted only on exact, case-sensitive matches, and a token with aud is rejected by a verifier that expects none (RFC 7519 4.1.1, 4.1.3)"
+                "iss and aud must be present when the policy expects them and match exactly and case-sensitively; a token with aud is rejected by a verifier that expects none (RFC 7519 4.1.1, 4.1.3, RFC 8725 3.8, 3.9)"
             }
             Property::Robustness => {
-                "arbitrary input is rejected without a panic, within the time limit, and with the same verdict when sent twice (RFC 7515 5.2)"
+                "arbitrary input gets a verdict without a panic, within the time limit, the same one when sent twice, and is accepted only if a trusted key signed it (RFC 7515 5.2)"
             }
             Property::MutationClosure => {
                 "a valid token changed in its signing input or its signature bytes is rejected (RFC 7515 5.2); only the documented no-ops may be accepted"
@@ -134,7 +134,12 @@ impl Property {
             Property::NoForgery => &["RFC7515#section-5.2", "RFC8725#section-3.1"],
             Property::Completeness => &["RFC7515#section-5.2", "RFC7519#section-7.2"],
             Property::TimeWindow => &["RFC7519#section-4.1.4", "RFC7519#section-4.1.5"],
-            Property::AudienceIssuer => &["RFC7519#section-4.1.1", "RFC7519#section-4.1.3"],
+            Property::AudienceIssuer => &[
+                "RFC7519#section-4.1.1",
+                "RFC7519#section-4.1.3",
+                "RFC8725#section-3.8",
+                "RFC8725#section-3.9",
+            ],
             Property::Robustness => &["RFC7515#section-5.2"],
             Property::MutationClosure => &[
                 "RFC7515#section-5.2",

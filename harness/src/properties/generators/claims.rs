@@ -194,7 +194,6 @@ fn valid_audience() -> impl Strategy<Value = Audience> {
     ]
 }
 
-#[allow(clippy::too_many_arguments)]
 fn plan(
     exp: impl Strategy<Value = TimeClaim>,
     nbf: impl Strategy<Value = TimeClaim>,
