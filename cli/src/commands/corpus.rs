@@ -1,10 +1,12 @@
 //! `jwt-conformance corpus --out DIR`: every case's token and positive control as one
-//! file each, the seed corpus of the fuzz targets.
+//! file each, the seed corpus of the fuzz targets. A token several cases share (the
+//! positive controls often coincide) is written once, under the first case's name.
 
 use crate::UsageError;
 use clap::Args;
 use jwt_conformance::fuzzing::CORPUS_NOW;
 use jwt_conformance::{catalogue, Context};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -37,7 +39,7 @@ pub fn run(args: CorpusArgs) -> Result<ExitCode, UsageError> {
         now: args.now,
         ..Context::listing()
     };
-    let (mut written, mut skipped) = (0, 0);
+    let (mut written, mut skipped) = (HashSet::new(), 0);
     for case in catalogue::cases(&ctx) {
         let stem = case.id.replace('/', "__");
         let files = [
@@ -48,12 +50,12 @@ pub fn run(args: CorpusArgs) -> Result<ExitCode, UsageError> {
             let Some(token) = token else { continue };
             if token.len() > args.max_bytes {
                 skipped += 1;
-                continue;
+            } else if written.insert(token.clone()) {
+                write(&args.out, &name, token)?;
             }
-            write(&args.out, &name, token)?;
-            written += 1;
         }
     }
+    let written = written.len();
     eprintln!(
         "wrote {written} tokens to {} ({skipped} over {} bytes left out)",
         args.out.display(),

@@ -168,11 +168,15 @@ impl HeaderName {
 }
 
 /// Shapes a payload may take other than an object.
-#[derive(Arbitrary, Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Arbitrary, Clone, Debug, PartialEq, Eq)]
 pub enum PayloadShape {
     /// The members' values in order, as an array: what a positional struct parser
     /// (serde's derive accepts arrays for structs) reads as the same claims.
     Values,
+    /// The values of the registered claims named by position in the registered names
+    /// (modulo), `null` where absent, as an array: a positional parser's view of
+    /// claims in any order it might expect.
+    Positional(Vec<u8>),
     /// The object inside an array.
     Wrapped,
     /// The object's JSON text as a JSON string.
@@ -334,6 +338,8 @@ struct Content {
     payload_bytes: Vec<u8>,
     /// The parsed payload once an edit touched it.
     payload: Option<Value>,
+    /// The payload's final shape, when not an object.
+    shape: Option<PayloadShape>,
 }
 
 impl Content {
@@ -424,19 +430,27 @@ fn apply(edit: &Edit, content: &mut Content, setup: &Setup, now: i64) {
             content.header_edited = true;
         }
         Edit::Shape(shape) => {
-            let object = Value::Object(content.payload_object(setup, now).clone());
-            content.payload = Some(match shape {
-                PayloadShape::Values => Value::Array(
-                    object
-                        .as_object()
-                        .into_iter()
-                        .flat_map(|m| m.values().cloned())
-                        .collect(),
-                ),
-                PayloadShape::Wrapped => Value::Array(vec![object]),
-                PayloadShape::Text => Value::String(object.to_string()),
-            });
+            // Reshaped once every other edit is in, whatever the order.
+            content.payload_object(setup, now);
+            content.shape = Some(shape.clone());
         }
+    }
+}
+
+fn reshape(members: &Map<String, Value>, shape: &PayloadShape) -> Value {
+    match shape {
+        PayloadShape::Values => Value::Array(members.values().cloned().collect()),
+        PayloadShape::Positional(names) => Value::Array(
+            names
+                .iter()
+                .map(|i| {
+                    let name = REGISTERED[*i as usize % REGISTERED.len()];
+                    members.get(name).cloned().unwrap_or(Value::Null)
+                })
+                .collect(),
+        ),
+        PayloadShape::Wrapped => Value::Array(vec![Value::Object(members.clone())]),
+        PayloadShape::Text => Value::String(Value::Object(members.clone()).to_string()),
     }
 }
 
@@ -496,6 +510,7 @@ pub fn build_from<'s>(
         header,
         payload_bytes,
         payload: None,
+        shape: None,
     };
     if content.header_edited {
         content.header.insert("typ".into(), json!("JWT"));
@@ -505,9 +520,12 @@ pub fn build_from<'s>(
         apply(edit, &mut content, setup, now);
     }
     let header = signed_header(&mut content, &signer);
-    let payload = match &content.payload {
-        Some(value) => value.to_string().into_bytes(),
-        None => content.payload_bytes.clone(),
+    let payload = match (&content.payload, &content.shape) {
+        (Some(Value::Object(members)), Some(shape)) => {
+            reshape(members, shape).to_string().into_bytes()
+        }
+        (Some(value), _) => value.to_string().into_bytes(),
+        (None, _) => content.payload_bytes.clone(),
     };
     let mut ledger = Ledger::new();
     let signed = ledger.sign(setup, &header, &payload, signer.alg, signer.key);
@@ -635,11 +653,11 @@ mod tests {
             setup: 0,
             signer: 0,
             edits: vec![
+                Edit::Shape(PayloadShape::Values),
                 Edit::Time {
                     claim: TimeClaim::Exp,
                     offset: -10,
                 },
-                Edit::Shape(PayloadShape::Values),
             ],
             mutations: vec![],
         };

@@ -1,0 +1,451 @@
+//! The fuzz targets' bodies: each takes the fuzzer's bytes and returns a [`Finding`]
+//! when the oracle is unhappy. The cargo-fuzz targets panic with it; the replay test
+//! asserts there is none.
+
+use crate::adapters::Chosen;
+use crate::excuse::{self, Deviations};
+use crate::known::{self, Divergence, Known};
+use jwt_conformance::context::system_now;
+use jwt_conformance::fuzzing::acceptance::{self, Moment, Rule, Signers, Violation};
+use jwt_conformance::fuzzing::setups::{self, FixedSetup};
+use jwt_conformance::fuzzing::{scenario, CORPUS_NOW};
+use jwt_conformance::properties::counterexample::{describe_policy, describe_token};
+use jwt_conformance::properties::mutations::lenient_decode;
+use jwt_conformance::properties::oracles::claims_difference;
+use jwt_conformance::{Clock, Verdict, Verifier};
+use jwt_conformance_reference::Rejection;
+use serde_json::{Map, Value};
+use std::fmt::{self, Write};
+use std::sync::OnceLock;
+
+/// What a target found, decoded for people.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    pub target: &'static str,
+    pub summary: String,
+    /// Labelled lines (a value may span several lines).
+    pub details: Vec<(String, String)>,
+}
+
+impl Finding {
+    fn new(target: &'static str, summary: impl Into<String>) -> Finding {
+        Finding {
+            target,
+            summary: summary.into(),
+            details: Vec::new(),
+        }
+    }
+
+    fn with(mut self, label: impl Into<String>, text: impl Into<String>) -> Finding {
+        self.details.push((label.into(), text.into()));
+        self
+    }
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "{} finding: {}", self.target, self.summary)?;
+        for (label, text) in &self.details {
+            let mut lines = text.trim_end().lines();
+            writeln!(
+                f,
+                "  {:<12} {}",
+                format!("{label}:"),
+                lines.next().unwrap_or_default().trim_start()
+            )?;
+            for line in lines {
+                writeln!(f, "  {:<12} {}", "", line.trim_start())?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn verdict_text(verdict: &Verdict) -> String {
+    match verdict {
+        Verdict::Accepted { claims } => {
+            format!("accepted, claims {}", Value::Object(claims.clone()))
+        }
+        Verdict::Rejected { kind, message } => format!("rejected ({kind}): {message}"),
+        Verdict::Unsupported { why } => format!("unsupported: {why}"),
+        Verdict::Broken { why } => format!("broken: {why}"),
+    }
+}
+
+fn defects_text(defects: &[Rejection]) -> String {
+    if defects.is_empty() {
+        return "none: the strict reference verifier accepts this token".to_string();
+    }
+    defects.iter().map(|d| format!("{d}\n")).collect()
+}
+
+/// One adapter prepared for every fixed setup.
+pub struct Prepared {
+    pub chosen: Chosen,
+    /// The clock the setups were built for.
+    pub clock: Clock,
+    pub setups: Vec<FixedSetup>,
+    /// One verifier per setup; `None` where the adapter cannot express the policy.
+    verifiers: Vec<Option<Box<dyn Verifier>>>,
+    deviations: OnceLock<Deviations>,
+}
+
+impl Prepared {
+    /// Prepares `chosen` for the fixed setups of `clock`.
+    pub fn new(chosen: Chosen, clock: Clock) -> Prepared {
+        let setups = setups::fixed(clock);
+        let verifiers = setups
+            .iter()
+            .map(|s| chosen.adapter.prepare(&s.setup.policy).ok())
+            .collect();
+        Prepared {
+            chosen,
+            clock,
+            setups,
+            verifiers,
+            deviations: OnceLock::new(),
+        }
+    }
+
+    /// Prepares `chosen` for the fixed setups of its own clock.
+    pub fn for_adapter(chosen: Chosen) -> Prepared {
+        let clock = chosen.adapter.info().clock;
+        Prepared::new(chosen, clock)
+    }
+
+    /// The manifest's deviations, worked out at the first finding.
+    fn deviations(&self) -> &Deviations {
+        self.deviations.get_or_init(|| Deviations::of(&self.chosen))
+    }
+
+    fn label(&self) -> String {
+        format!(
+            "{} {}",
+            self.chosen.name,
+            self.chosen.adapter.info().version
+        )
+    }
+
+    /// The time claims are placed around, and the first reading of the verifier's clock.
+    fn now(&self) -> i64 {
+        match self.clock {
+            Clock::Injectable => CORPUS_NOW,
+            Clock::System => system_now(),
+        }
+    }
+
+    /// The span of times the verifier may have read, given a reading taken before.
+    fn moment(&self, before: i64) -> Moment {
+        match self.clock {
+            Clock::Injectable => Moment::at(CORPUS_NOW),
+            Clock::System => Moment::between(before, system_now()),
+        }
+    }
+
+    /// `verify_bytes`: `data` as a token under every fixed setup.
+    pub fn bytes(&self, data: &[u8]) -> Result<(), Finding> {
+        let token = String::from_utf8_lossy(data);
+        for (index, verifier) in self.verifiers.iter().enumerate() {
+            let Some(verifier) = verifier else { continue };
+            let before = self.now();
+            let verdict = verifier.verify(&token);
+            self.judge(
+                "verify_bytes",
+                index,
+                &token,
+                &verdict,
+                before,
+                Signers::Policy,
+                None,
+            )?;
+        }
+        Ok(())
+    }
+
+    /// `verify_structured`: `data` as a scenario (see
+    /// [`scenario`](jwt_conformance::fuzzing::scenario)), judged against its ledger.
+    pub fn structured(&self, data: &[u8]) -> Result<(), Finding> {
+        let before = self.now();
+        let s = scenario::build(&self.setups, data, before);
+        let Some(verifier) = &self.verifiers[s.index] else {
+            return Ok(());
+        };
+        let verdict = verifier.verify(&s.token);
+        self.judge(
+            "verify_structured",
+            s.index,
+            &s.token,
+            &verdict,
+            before,
+            Signers::Ledger(&s.ledger),
+            Some(&s.made),
+        )
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn judge(
+        &self,
+        target: &'static str,
+        index: usize,
+        token: &str,
+        verdict: &Verdict,
+        before: i64,
+        signers: Signers<'_>,
+        made: Option<&str>,
+    ) -> Result<(), Finding> {
+        let setup = &self.setups[index].setup;
+        let claims = match verdict {
+            Verdict::Accepted { claims } => claims,
+            Verdict::Broken { why } => {
+                return Err(self
+                    .finding(
+                        target,
+                        "the verifier broke down on a token",
+                        index,
+                        token,
+                        made,
+                    )
+                    .with("verdict", format!("broken: {why}")))
+            }
+            Verdict::Rejected { .. } | Verdict::Unsupported { .. } => return Ok(()),
+        };
+        let moment = self.moment(before);
+        let violations = acceptance::check(&setup.policy, token, claims, moment, signers);
+        if violations.is_empty() {
+            return Ok(());
+        }
+        let defects = excuse::defects(&setup.policy, token);
+        if self.documented(&violations, &defects) {
+            return Ok(());
+        }
+        let summary = if violations.iter().any(|v| v.rule == Rule::Forgery) {
+            "accepted a token no trusted key signed with an allowed algorithm"
+        } else {
+            "accepted a token the policy forbids"
+        };
+        let broke: String = violations.iter().map(|v| format!("{v}\n")).collect();
+        Err(self
+            .finding(target, summary, index, token, made)
+            .with("verdict", verdict_text(verdict))
+            .with("broke", broke)
+            .with("defects", defects_text(&defects))
+            .with(
+                "manifest",
+                format!(
+                    "nothing in {} documents this; if it is a known deviation, list the catalogue case that shows it there",
+                    self.manifest_source()
+                ),
+            ))
+    }
+
+    /// Whether the adapter's manifest documents every violation.
+    fn documented(&self, violations: &[Violation], defects: &[Rejection]) -> bool {
+        let deviations = self.deviations();
+        violations.iter().all(|v| match v.rule {
+            Rule::ClaimsReturned => deviations.excuses_claims(&v.why),
+            _ => deviations.excuses_acceptance(defects),
+        })
+    }
+
+    fn manifest_source(&self) -> String {
+        if self.chosen.manifest.source.is_empty() {
+            format!("the manifest of {} (it has none)", self.chosen.name)
+        } else {
+            self.chosen.manifest.source.clone()
+        }
+    }
+
+    fn finding(
+        &self,
+        target: &'static str,
+        summary: &str,
+        index: usize,
+        token: &str,
+        made: Option<&str>,
+    ) -> Finding {
+        let fixed = &self.setups[index];
+        let now = match self.clock {
+            Clock::Injectable => CORPUS_NOW,
+            Clock::System => system_now(),
+        };
+        let mut f = Finding::new(target, format!("{} {summary}", self.chosen.name))
+            .with("adapter", self.label())
+            .with("decoded", describe_token(token, ""))
+            .with(
+                "policy",
+                format!(
+                    "setup {}: {}",
+                    fixed.name,
+                    describe_policy(&fixed.setup.policy, now)
+                ),
+            );
+        if let Some(made) = made {
+            f = f.with("made as", made);
+        }
+        f
+    }
+}
+
+/// `differential`: two adapters on the same scenarios.
+pub struct Differential {
+    pub a: Prepared,
+    pub b: Prepared,
+    known: Vec<Known>,
+}
+
+impl Differential {
+    /// Both adapters on the setups of one clock: injected when both can be, else the
+    /// system clock for both, so that they judge time alike.
+    pub fn new(a: Chosen, b: Chosen) -> Differential {
+        let injectable = |c: &Chosen| c.adapter.info().clock == Clock::Injectable;
+        let clock = if injectable(&a) && injectable(&b) {
+            Clock::Injectable
+        } else {
+            Clock::System
+        };
+        Differential {
+            a: Prepared::new(a, clock),
+            b: Prepared::new(b, clock),
+            known: known::committed(),
+        }
+    }
+
+    /// The scenario of `data` and both verdicts, or `None` when one adapter cannot
+    /// express the scenario's policy.
+    fn observe<'s>(&'s self, data: &[u8]) -> Option<(scenario::Scenario<'s>, Verdict, Verdict)> {
+        let s = scenario::build(&self.a.setups, data, self.a.now());
+        let (Some(va), Some(vb)) = (&self.a.verifiers[s.index], &self.b.verifiers[s.index]) else {
+            return None;
+        };
+        let x = va.verify(&s.token);
+        let y = vb.verify(&s.token);
+        Some((s, x, y))
+    }
+
+    /// The accept/reject disagreement on `data`, documented or not: for checking that
+    /// each known divergence still has a reproducer.
+    pub fn disagreement(&self, data: &[u8]) -> Option<Divergence> {
+        let (s, x, y) = self.observe(data)?;
+        self.split(&s, &x, &y).map(|(d, _, _)| d)
+    }
+
+    /// The disagreement between verdicts `x` (of a) and `y` (of b), with the accepting
+    /// and the rejecting side.
+    fn split(
+        &self,
+        s: &scenario::Scenario<'_>,
+        x: &Verdict,
+        y: &Verdict,
+    ) -> Option<(Divergence, &Prepared, &Prepared)> {
+        let (accepting, rejecting, kind, message) = match (x, y) {
+            (Verdict::Accepted { .. }, Verdict::Rejected { kind, message }) => {
+                (&self.a, &self.b, *kind, message)
+            }
+            (Verdict::Rejected { kind, message }, Verdict::Accepted { .. }) => {
+                (&self.b, &self.a, *kind, message)
+            }
+            _ => return None,
+        };
+        let d = Divergence {
+            accepted_by: accepting.chosen.name.clone(),
+            rejected_by: rejecting.chosen.name.clone(),
+            kind,
+            message: message.clone(),
+            defects: excuse::defects(&s.setup.policy, &s.token),
+            policy: format!(
+                "setup {}: {}",
+                s.setup_name,
+                describe_policy(&s.setup.policy, s.now)
+            ),
+        };
+        Some((d, accepting, rejecting))
+    }
+
+    /// Runs one scenario through both adapters.
+    pub fn run(&self, data: &[u8]) -> Result<(), Finding> {
+        let Some((s, x, y)) = self.observe(data) else {
+            return Ok(());
+        };
+        let (a, b) = (&self.a.chosen.name, &self.b.chosen.name);
+        let finding = |summary: String| {
+            self.a
+                .finding("differential", &summary, s.index, &s.token, Some(&s.made))
+                .with(a.clone(), verdict_text(&x))
+                .with(b.clone(), verdict_text(&y))
+        };
+        if matches!(x, Verdict::Broken { .. }) || matches!(y, Verdict::Broken { .. }) {
+            return Err(finding(format!("or {b} broke down on a token")));
+        }
+        if let (Verdict::Accepted { claims: ca }, Verdict::Accepted { claims: cb }) = (&x, &y) {
+            let signed = signed_claims(&s.token);
+            let documented = |p: &Prepared, got: &Map<String, Value>| {
+                claims_difference(&signed, got).is_none_or(|d| p.deviations().excuses_claims(&d))
+            };
+            if claims_difference(ca, cb).is_some()
+                && !(documented(&self.a, ca) && documented(&self.b, cb))
+            {
+                return Err(finding(format!(
+                    "and {b} accepted the same token with different claims"
+                )));
+            }
+            return Ok(());
+        }
+        let Some((d, accepting, rejecting)) = self.split(&s, &x, &y) else {
+            return Ok(());
+        };
+        // A token the reference finds defects in is the accepting side's deviation; a
+        // token it finds none in is the rejecting side's.
+        let documented = if d.defects.is_empty() {
+            rejecting.deviations().excuses_rejection(d.kind, &d.message)
+                || known::documents(&self.known, &d, |_| false)
+        } else {
+            let manifest = accepting.deviations();
+            known::documents(&self.known, &d, |defect| manifest.excuses_defect(defect))
+        };
+        if documented {
+            return Ok(());
+        }
+        let summary = if std::ptr::eq(accepting, &self.a) {
+            format!("accepted what {b} rejected")
+        } else {
+            format!("rejected what {b} accepted")
+        };
+        Err(annotate(finding(summary), &d))
+    }
+}
+
+/// The divergence's details, and the entry that would document it.
+fn annotate(f: Finding, d: &Divergence) -> Finding {
+    let mut entry = format!(
+        "[[divergence]]\naccepted-by = {:?}\nrejected-by = {:?}\nkind = {:?}\n",
+        d.accepted_by,
+        d.rejected_by,
+        d.kind.as_str()
+    );
+    if let Some(first) = d.defects.first() {
+        let _ = writeln!(entry, "defect = {:?}", first.message);
+    }
+    let _ = writeln!(
+        entry,
+        "# policy = a part of {:?}, when only some policies diverge",
+        d.policy
+    );
+    entry.push_str("reason = \"…\"\n");
+    f.with("defects", defects_text(&d.defects)).with(
+        "known",
+        format!(
+            "not in {}; once understood (and pinned by a catalogue case), document it there:\n{entry}",
+            known::KNOWN_DIVERGENCES_PATH
+        ),
+    )
+}
+
+/// The payload of a token as the issuer signed it, when it is a JSON object.
+fn signed_claims(token: &str) -> Map<String, Value> {
+    token
+        .split('.')
+        .nth(1)
+        .and_then(lenient_decode)
+        .and_then(|p| serde_json::from_slice(&p).ok())
+        .unwrap_or_default()
+}
