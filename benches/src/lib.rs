@@ -11,6 +11,7 @@
 //! | `reject` | verifier | `ALG/ATTACK` | rejecting an attacker's input |
 //! | `overhead` | path | `HS256` | jsonwebtoken called directly and through the harness |
 //! | `suite` | `catalogue` or `run` | adapter | the deterministic catalogue; all of `Suite::run` |
+//! | `fuzz-oracle` | target or baseline | `seed-corpus` | one pass of a fuzz target's body over the seed corpus |
 
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -482,7 +483,61 @@ pub fn render(results: &Results, machine: &Machine) -> String {
     render_rejection(w, &index);
     render_overhead(w, &index);
     render_suite(w, &index);
+    render_fuzz_oracle(w, &index);
     out
+}
+
+/// Fuzz targets with the bare baseline each is priced against.
+const FUZZ_TARGETS: [(&str, &str); 2] = [
+    ("verify-bytes", "bare-decode"),
+    ("verify-structured", "bare-structured"),
+];
+
+/// The share of a fuzz target's time its oracles may take.
+pub const FUZZ_ORACLE_LIMIT: f64 = 1.20;
+
+fn render_fuzz_oracle(w: &mut String, index: &Index<'_>) {
+    let _ = writeln!(w, "\n## Fuzz oracle cost\n");
+    let measured: Vec<_> = FUZZ_TARGETS
+        .iter()
+        .filter_map(|(target, bare)| {
+            let t = index.get("fuzz-oracle", target, "seed-corpus")?;
+            let b = index.get("fuzz-oracle", bare, "seed-corpus")?;
+            Some((*target, *bare, t, b))
+        })
+        .collect();
+    if measured.is_empty() {
+        let _ = writeln!(w, "Not measured in this run.");
+        return;
+    }
+    let _ = writeln!(
+        w,
+        "One pass over the committed seed corpus (`fuzz/corpus-seed/tokens`) through each \
+         fuzz target's body (harness, jsonwebtoken adapter, oracle) and through its bare \
+         baseline (`jsonwebtoken::decode` alone, configured the same way; for \
+         `verify_structured`, the same scenario built and signed first). The ratio is what \
+         the oracle costs a fuzzer in executions per second; the limit is {FUZZ_ORACLE_LIMIT}.\n"
+    );
+    let _ = writeln!(
+        w,
+        "| target | baseline | target time | baseline time | × baseline |"
+    );
+    let _ = writeln!(w, "|---|---|---:|---:|---:|");
+    for (target, bare, t, b) in measured {
+        let ratio = t.ns / b.ns;
+        let flag = if ratio <= FUZZ_ORACLE_LIMIT {
+            ""
+        } else {
+            " (over)"
+        };
+        let _ = writeln!(
+            w,
+            "| {target} | {bare} | {} | {} | {}{flag} |",
+            format_time(t.ns),
+            format_time(b.ns),
+            format_ratio(ratio)
+        );
+    }
 }
 
 fn render_rejection(w: &mut String, index: &Index<'_>) {
