@@ -8,7 +8,7 @@ use crate::catalogue;
 use crate::context::{Context, NOMINAL_CANARY};
 use crate::forge;
 use crate::manifest::{Manifest, ManifestError};
-use crate::outcome::{score_fetched, Outcome, Scored};
+use crate::outcome::{score_fetched, Outcome, Scored, VerdictLabel};
 use crate::properties::{self, Property, PropertyConfig};
 use crate::report::{CaseResult, Report};
 use crate::runner::{observe, Observation, DEFAULT_TIMEOUT};
@@ -133,6 +133,28 @@ impl Suite {
             .map(|c| c.fetched_under(&format!("/{}/", case.id)))
             .unwrap_or_default();
         score_fetched(case, &observation, &fetched, self.manifest.reason(&case.id))
+    }
+
+    /// One line per catalogue case, sorted: `id outcome verdict`, the verdict of a
+    /// rejection with its reason. Adapter crates snapshot it (with `insta`) so that a
+    /// library upgrade that changes behaviour shows up as a diff to review. Properties
+    /// are random searches and stay out.
+    pub fn verdict_summary(&self) -> Result<String, ManifestError> {
+        self.check_manifest()?;
+        let (info, _ctx, cases) = self.cases();
+        let mut lines: Vec<String> = cases
+            .iter()
+            .map(|case| {
+                let scored = self.run_case(&info, case);
+                let verdict = match scored.verdict {
+                    VerdictLabel::Rejected => format!("rejected ({})", scored.reason),
+                    other => other.as_str().to_string(),
+                };
+                format!("{} {} {verdict}", case.id, scored.outcome.as_str())
+            })
+            .collect();
+        lines.sort();
+        Ok(lines.join("\n"))
     }
 
     /// Runs every case; fails only on an unusable manifest.
