@@ -3,11 +3,12 @@
 //! Rejections are never judged here (a fuzzer's inputs are mostly garbage, and
 //! rejecting garbage is right), so the oracle costs nothing on the common path.
 
+use crate::alg::Alg;
 use crate::forge::{self, keys};
 use crate::policy::Policy;
 use crate::properties::ledger::Ledger;
 use crate::properties::mutations::lenient_decode;
-use crate::properties::oracles::{claims_difference, claims_expectation, Expectation};
+use crate::properties::oracles::{claims_difference, claims_set_expectation, Expectation};
 use serde_json::{Map, Value};
 use std::fmt;
 
@@ -146,20 +147,42 @@ fn read(token: &str) -> Result<Read, String> {
 fn signed(policy: &Policy, signers: Signers<'_>, read: &Read) -> bool {
     let input = read.input.as_bytes();
     match signers {
+        // The very signature recorded needs no check; another one (a re-encoded ECDSA
+        // signature, say) is verified.
         Signers::Ledger(ledger) => ledger.signed(&read.input).is_some_and(|entries| {
             entries.iter().any(|e| {
                 policy.algorithms.contains(&e.alg)
-                    && forge::verify(e.alg, &keys::public(e.key), input, &read.signature)
+                    && (e.signature == read.signature
+                        || forge::verify(e.alg, &keys::public(e.key), input, &read.signature))
             })
         }),
-        Signers::Policy => policy.algorithms.iter().any(|alg| {
-            policy
-                .keys
-                .keys
+        // The header's alg first: an honest acceptance is then settled by one check.
+        Signers::Policy => {
+            let named = header_alg(&read.header);
+            let mut algs = named
                 .iter()
-                .any(|key| forge::verify(*alg, key, input, &read.signature))
-        }),
+                .filter(|a| policy.algorithms.contains(a))
+                .chain(policy.algorithms.iter().filter(|a| Some(**a) != named));
+            algs.any(|alg| {
+                policy
+                    .keys
+                    .keys
+                    .iter()
+                    .any(|key| forge::verify(*alg, key, input, &read.signature))
+            })
+        }
     }
+}
+
+/// The algorithm a header names, when it names one the suite knows.
+fn header_alg(header: &[u8]) -> Option<Alg> {
+    #[derive(serde::Deserialize)]
+    struct Named<'a> {
+        #[serde(borrow)]
+        alg: Option<&'a str>,
+    }
+    let named: Named<'_> = serde_json::from_slice(header).ok()?;
+    named.alg?.parse().ok()
 }
 
 /// RFC 7515 section 4.1.9: media types compare case-insensitively, with `application/`
@@ -246,16 +269,30 @@ pub fn check(
             why: "the header is not a JSON object".to_string(),
         }),
     }
-    let at = |now| claims_expectation(policy, now, &read.payload);
-    if let (Expectation::Reject(why), Expectation::Reject(_)) =
-        (at(moment.earliest), at(moment.latest))
-    {
+    let signed = match serde_json::from_slice::<Value>(&read.payload) {
+        Ok(Value::Object(claims)) => Ok(claims),
+        Ok(_) => Err("the payload is not a JSON object".to_string()),
+        Err(e) => Err(format!("the payload is not JSON: {e}")),
+    };
+    let at = |now| match &signed {
+        Ok(claims) => claims_set_expectation(policy, now, claims),
+        Err(why) => Expectation::Reject(why.clone()),
+    };
+    // The latest reading only matters when the earliest one rejects.
+    let rejected = match at(moment.earliest) {
+        Expectation::Reject(why) if moment.latest == moment.earliest => Some(why),
+        Expectation::Reject(why) => {
+            matches!(at(moment.latest), Expectation::Reject(_)).then_some(why)
+        }
+        _ => None,
+    };
+    if let Some(why) = rejected {
         out.push(Violation {
             rule: Rule::Claims,
             why,
         });
-    } else if let Ok(Value::Object(signed)) = serde_json::from_slice::<Value>(&read.payload) {
-        if let Some(diff) = claims_difference(&signed, returned) {
+    } else if let Ok(signed) = &signed {
+        if let Some(diff) = claims_difference(signed, returned) {
             out.push(Violation {
                 rule: Rule::ClaimsReturned,
                 why: diff,
@@ -338,6 +375,10 @@ mod tests {
         assert!(!judge(&signed).iter().any(|v| v.rule == Rule::Forgery));
         // Signed by a trusted key, but not by this scenario: the ledger does not vouch.
         assert_eq!(judge(&token)[0].rule, Rule::Forgery);
+        // The signed input with any other signature is checked, not waved through.
+        let (signed_input, _) = signed.rsplit_once('.').unwrap();
+        let tampered = format!("{signed_input}.{}", crate::b64::encode([7u8; 32]));
+        assert_eq!(judge(&tampered)[0].rule, Rule::Forgery);
     }
 
     #[test]

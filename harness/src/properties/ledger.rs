@@ -16,6 +16,9 @@ pub struct Entry {
     pub alg: Alg,
     /// The fixture key's name.
     pub key: &'static str,
+    /// The signature made. The forge signs deterministically, so a token carrying
+    /// exactly these bytes needs no second signature check.
+    pub signature: Vec<u8>,
 }
 
 /// Signing inputs legitimately signed for one policy.
@@ -45,10 +48,11 @@ impl Ledger {
         let signature = forge::sign(alg, keys::private(key), input.as_bytes())
             .unwrap_or_else(|e| panic!("fixture {key} cannot sign {alg}: {e}"));
         if setup.trusts(alg, key) {
-            self.entries
-                .entry(input.clone())
-                .or_default()
-                .push(Entry { alg, key });
+            self.entries.entry(input.clone()).or_default().push(Entry {
+                alg,
+                key,
+                signature: signature.clone(),
+            });
         }
         format!("{input}.{}", crate::b64::encode(signature))
     }

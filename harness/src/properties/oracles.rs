@@ -77,11 +77,19 @@ impl Findings {
 /// beyond 2^53) may be rejected even inside the window; the catalogue's `time/*` cases
 /// pin those forms down one by one, and the property keeps to the window itself.
 pub fn claims_expectation(policy: &Policy, now: i64, payload: &[u8]) -> Expectation {
-    let claims = match serde_json::from_slice::<Value>(payload) {
-        Ok(Value::Object(claims)) => claims,
-        Ok(_) => return Expectation::Reject("the payload is not a JSON object".into()),
-        Err(e) => return Expectation::Reject(format!("the payload is not JSON: {e}")),
-    };
+    match serde_json::from_slice::<Value>(payload) {
+        Ok(Value::Object(claims)) => claims_set_expectation(policy, now, &claims),
+        Ok(_) => Expectation::Reject("the payload is not a JSON object".into()),
+        Err(e) => Expectation::Reject(format!("the payload is not JSON: {e}")),
+    }
+}
+
+/// [`claims_expectation`] of a payload already parsed as a JSON object.
+pub fn claims_set_expectation(
+    policy: &Policy,
+    now: i64,
+    claims: &Map<String, Value>,
+) -> Expectation {
     let mut f = Findings::default();
     for name in &policy.required_claims {
         if !claims.contains_key(name) {
@@ -91,7 +99,7 @@ pub fn claims_expectation(policy: &Policy, now: i64, payload: &[u8]) -> Expectat
     let leeway = policy.leeway as i64;
     // exp: valid while now < exp + leeway, i.e. exp > now - leeway.
     let exp_floor = now - leeway;
-    match time(&claims, "exp") {
+    match time(claims, "exp") {
         Time::Absent => {}
         Time::Exact(exp) if exp > exp_floor => {}
         Time::Exact(exp) => f.reject.push(format!(
@@ -105,7 +113,7 @@ pub fn claims_expectation(policy: &Policy, now: i64, payload: &[u8]) -> Expectat
     }
     // nbf: valid once nbf - leeway <= now, i.e. nbf <= now + leeway.
     let nbf_ceiling = now + leeway;
-    match time(&claims, "nbf") {
+    match time(claims, "nbf") {
         Time::Absent => {}
         Time::Exact(nbf) if nbf <= nbf_ceiling => {}
         Time::Exact(nbf) => f.reject.push(format!(
@@ -117,8 +125,8 @@ pub fn claims_expectation(policy: &Policy, now: i64, payload: &[u8]) -> Expectat
         Time::Unusual(nbf) => f.reject.push(format!("nbf {nbf} is in the future")),
         Time::NotANumber => f.reject.push("nbf is not a number".into()),
     }
-    issuer(policy, &claims, &mut f);
-    audience(policy, &claims, &mut f);
+    issuer(policy, claims, &mut f);
+    audience(policy, claims, &mut f);
     // sub and jti are the application's to process (RFC 7519 4.1.2, 4.1.7): a verifier
     // may refuse a wrongly typed one or pass it on. iat is a NumericDate the catalogue
     // holds to its type (time/iat-string).
