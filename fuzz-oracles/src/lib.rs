@@ -71,6 +71,12 @@ pub fn verify_structured(data: &[u8]) -> Result<(), Finding> {
     verify_target().structured(data)
 }
 
+/// The adapter of the verify targets, prepared for every fixed setup: for measuring
+/// the targets' parts.
+pub fn verify_target_prepared() -> &'static Prepared {
+    verify_target()
+}
+
 /// `differential` with the adapters from the environment.
 pub fn differential(data: &[u8]) -> Result<(), Finding> {
     differential_target().run(data)

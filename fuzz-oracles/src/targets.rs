@@ -3,7 +3,7 @@
 //! asserts there is none.
 
 use crate::adapters::Chosen;
-use crate::excuse::{self, Deviations};
+use crate::excuse::Deviations;
 use crate::known::{self, Divergence, Known};
 use jwt_conformance::context::system_now;
 use jwt_conformance::fuzzing::acceptance::{self, Moment, Rule, Signers, Violation};
@@ -13,7 +13,7 @@ use jwt_conformance::properties::counterexample::{describe_policy, describe_toke
 use jwt_conformance::properties::mutations::lenient_decode;
 use jwt_conformance::properties::oracles::claims_difference;
 use jwt_conformance::{Clock, Verdict, Verifier};
-use jwt_conformance_reference::Rejection;
+use jwt_conformance_reference::{ReferenceVerifier, Rejection};
 use serde_json::{Map, Value};
 use std::fmt::{self, Write};
 use std::sync::OnceLock;
@@ -88,6 +88,9 @@ pub struct Prepared {
     /// One verifier per setup; `None` where the adapter cannot express the policy.
     verifiers: Vec<Option<Box<dyn Verifier>>>,
     deviations: OnceLock<Deviations>,
+    /// The strict reference verifier per setup, made at the first finding.
+    references: OnceLock<Vec<ReferenceVerifier>>,
+    known: Vec<Known>,
 }
 
 impl Prepared {
@@ -104,6 +107,8 @@ impl Prepared {
             setups,
             verifiers,
             deviations: OnceLock::new(),
+            references: OnceLock::new(),
+            known: known::committed(),
         }
     }
 
@@ -116,6 +121,17 @@ impl Prepared {
     /// The manifest's deviations, worked out at the first finding.
     fn deviations(&self) -> &Deviations {
         self.deviations.get_or_init(|| Deviations::of(&self.chosen))
+    }
+
+    /// What the reference finds wrong with `token` under setup `index`.
+    fn defects(&self, index: usize, token: &str) -> Vec<Rejection> {
+        let references = self.references.get_or_init(|| {
+            self.setups
+                .iter()
+                .map(|s| ReferenceVerifier::new(&s.setup.policy))
+                .collect()
+        });
+        references[index].defects(token)
     }
 
     fn label(&self) -> String {
@@ -160,6 +176,26 @@ impl Prepared {
             )?;
         }
         Ok(())
+    }
+
+    /// [`bytes`](Self::bytes) without the oracle: the verdicts alone, for pricing the
+    /// oracle. Returns how many setups accepted.
+    pub fn bytes_unjudged(&self, data: &[u8]) -> usize {
+        let token = String::from_utf8_lossy(data);
+        self.verifiers
+            .iter()
+            .flatten()
+            .filter(|v| matches!(v.verify(&token), Verdict::Accepted { .. }))
+            .count()
+    }
+
+    /// [`structured`](Self::structured) without the oracle. Returns whether the token
+    /// was accepted.
+    pub fn structured_unjudged(&self, data: &[u8]) -> bool {
+        let s = scenario::build(&self.setups, data, self.now());
+        self.verifiers[s.index]
+            .as_ref()
+            .is_some_and(|v| matches!(v.verify(&s.token), Verdict::Accepted { .. }))
     }
 
     /// `verify_structured`: `data` as a scenario (see
@@ -214,8 +250,8 @@ impl Prepared {
         if violations.is_empty() {
             return Ok(());
         }
-        let defects = excuse::defects(&setup.policy, token);
-        if self.documented(&violations, &defects) {
+        let defects = self.defects(index, token);
+        if self.documented(&violations, &defects, index, before) {
             return Ok(());
         }
         let summary = if violations.iter().any(|v| v.rule == Rule::Forgery) {
@@ -238,13 +274,47 @@ impl Prepared {
             ))
     }
 
-    /// Whether the adapter's manifest documents every violation.
-    fn documented(&self, violations: &[Violation], defects: &[Rejection]) -> bool {
+    /// Whether every violation is documented: by the adapter's manifest, or, for an
+    /// acceptance of a token the reference finds defects in, by an entry of the known
+    /// divergences between this adapter and the reference (each defect by one or the
+    /// other).
+    fn documented(
+        &self,
+        violations: &[Violation],
+        defects: &[Rejection],
+        index: usize,
+        now: i64,
+    ) -> bool {
         let deviations = self.deviations();
         violations.iter().all(|v| match v.rule {
             Rule::ClaimsReturned => deviations.excuses_claims(&v.why),
-            _ => deviations.excuses_acceptance(defects),
+            _ => {
+                deviations.excuses_acceptance(defects) || self.known_divergence(defects, index, now)
+            }
         })
+    }
+
+    /// Whether the known divergences, with the manifest, document that this adapter
+    /// accepts a token with `defects`, which the reference rejects.
+    fn known_divergence(&self, defects: &[Rejection], index: usize, now: i64) -> bool {
+        let Some(first) = defects.first() else {
+            return false;
+        };
+        let fixed = &self.setups[index];
+        let d = Divergence {
+            accepted_by: self.chosen.name.clone(),
+            rejected_by: "reference".to_string(),
+            kind: first.kind,
+            message: first.message.clone(),
+            defects: defects.to_vec(),
+            policy: format!(
+                "setup {}: {}",
+                fixed.name,
+                describe_policy(&fixed.setup.policy, now)
+            ),
+        };
+        let manifest = self.deviations();
+        known::documents(&self.known, &d, |defect| manifest.excuses_defect(defect))
     }
 
     fn manifest_source(&self) -> String {
@@ -290,7 +360,6 @@ impl Prepared {
 pub struct Differential {
     pub a: Prepared,
     pub b: Prepared,
-    known: Vec<Known>,
 }
 
 impl Differential {
@@ -306,7 +375,6 @@ impl Differential {
         Differential {
             a: Prepared::new(a, clock),
             b: Prepared::new(b, clock),
-            known: known::committed(),
         }
     }
 
@@ -351,7 +419,7 @@ impl Differential {
             rejected_by: rejecting.chosen.name.clone(),
             kind,
             message: message.clone(),
-            defects: excuse::defects(&s.setup.policy, &s.token),
+            defects: self.a.defects(s.index, &s.token),
             policy: format!(
                 "setup {}: {}",
                 s.setup_name,
@@ -397,10 +465,10 @@ impl Differential {
         // token it finds none in is the rejecting side's.
         let documented = if d.defects.is_empty() {
             rejecting.deviations().excuses_rejection(d.kind, &d.message)
-                || known::documents(&self.known, &d, |_| false)
+                || known::documents(&self.a.known, &d, |_| false)
         } else {
             let manifest = accepting.deviations();
-            known::documents(&self.known, &d, |defect| manifest.excuses_defect(defect))
+            known::documents(&self.a.known, &d, |defect| manifest.excuses_defect(defect))
         };
         if documented {
             return Ok(());
