@@ -11,7 +11,7 @@ use crate::case::{Case, CaseBuilder, Severity};
 use crate::catalogue::common::{header_with, policy_for, signed, signed_with_header, valid_claims};
 use crate::context::Context;
 use crate::verdict::RejectKind;
-use serde_json::json;
+use serde_json::{json, Value};
 
 const ALG: Alg = Alg::HS256;
 /// An extension no verifier understands.
@@ -57,6 +57,14 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
             json!(EXTENSION),
             true,
             Severity::High,
+        ),
+        (
+            "null",
+            "A token whose crit is null is rejected",
+            "crit null: present, but not the array of names RFC 7515 4.1.11 requires",
+            Value::Null,
+            false,
+            Severity::Medium,
         ),
         (
             "non-string-entry",

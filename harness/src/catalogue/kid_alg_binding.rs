@@ -104,6 +104,30 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
         );
     }
 
+    // The same with an HMAC secret named: a verifier that hands the secret to the ECDSA
+    // code may crash before any check (found by the robustness property in biscuit).
+    out.push(
+        case(
+            ctx,
+            "es256-token-with-hmac-kid",
+            "an ES256 token naming the kid of the trusted HMAC key is rejected",
+            Severity::Medium,
+            &[Alg::HS256, Alg::ES256],
+            vec![jwk("oct-a", None), jwk("ec-p256-a", None)],
+        )
+        .sends(
+            "an ES256 token signed by the trusted ec-p256-a, but whose header names kid oct-a, \
+             the trusted HMAC secret; the policy trusts both keys for HS256 and ES256",
+        )
+        .requirement(format!(
+            "RFC 7515 4.1.4: kid indicates which key secured the JWS; {ONE_ALGORITHM}: the \
+             HMAC secret oct-a cannot be used for ES256"
+        ))
+        .token(signed(Alg::ES256, "oct-a", "ec-p256-a", &claims))
+        .control(signed(Alg::ES256, "ec-p256-a", "ec-p256-a", &claims))
+        .build(),
+    );
+
     // A JWK whose `alg` member binds it to one algorithm, used for a sibling.
     for (bound, used, key) in [
         (Alg::RS256, Alg::PS256, "rsa-2048-a"),
