@@ -241,7 +241,12 @@ pub struct Machine {
     pub description: String,
     /// `YYYY-MM-DD`.
     pub date: String,
+    /// The command that produced the results, shown as the way to reproduce them.
+    pub command: String,
 }
+
+/// The bench command [`Machine::command`] defaults to.
+pub const BENCH_COMMAND: &str = "cargo bench -p jwt-conformance-benches";
 
 /// The UTC calendar date of `time`, `YYYY-MM-DD`.
 pub fn utc_date(time: SystemTime) -> String {
@@ -386,7 +391,7 @@ pub fn render(results: &Results, machine: &Machine) -> String {
         machine.date, machine.description
     );
     let _ = writeln!(w, "```sh");
-    let _ = writeln!(w, "cargo bench -p jwt-conformance-benches");
+    let _ = writeln!(w, "{}", machine.command);
     let _ = writeln!(
         w,
         "cargo run -p jwt-conformance-benches --bin bench-table -- --out benches/RESULTS.md"
@@ -719,6 +724,7 @@ mod tests {
         Machine {
             description: "2-core VM, Test CPU".to_string(),
             date: "2025-01-01".to_string(),
+            command: BENCH_COMMAND.to_string(),
         }
     }
 

@@ -1,8 +1,11 @@
 //! Writes the Markdown summary of the jwt-conformance benches from criterion's results.
 //!
 //! ```text
-//! bench-table [--criterion-dir DIR] [--out FILE]
+//! bench-table [--criterion-dir DIR] [--out FILE] [--command TEXT]
 //! ```
+//!
+//! `--command` records the bench command the results came from (default
+//! `cargo bench -p jwt-conformance-benches`), for a run made with criterion options.
 //!
 //! `DIR` defaults to criterion's own choice: `$CRITERION_HOME`, else
 //! `$CARGO_TARGET_DIR/criterion`, else the workspace's `target/criterion`. Without
@@ -10,16 +13,17 @@
 //! benchmark it ever ran there, so empty that directory before a run that is to be
 //! reported on its own.
 
-use jwt_conformance_benches::{load, render, utc_date, Machine};
+use jwt_conformance_benches::{load, render, utc_date, Machine, BENCH_COMMAND};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::SystemTime;
 
-const USAGE: &str = "usage: bench-table [--criterion-dir DIR] [--out FILE]";
+const USAGE: &str = "usage: bench-table [--criterion-dir DIR] [--out FILE] [--command TEXT]";
 
 struct Args {
     criterion_dir: PathBuf,
     out: Option<PathBuf>,
+    command: String,
 }
 
 fn default_criterion_dir() -> PathBuf {
@@ -36,6 +40,7 @@ fn parse_args() -> Result<Option<Args>, String> {
     let mut args = Args {
         criterion_dir: default_criterion_dir(),
         out: None,
+        command: BENCH_COMMAND.to_string(),
     };
     let mut it = std::env::args_os().skip(1);
     while let Some(arg) = it.next() {
@@ -47,6 +52,7 @@ fn parse_args() -> Result<Option<Args>, String> {
         match arg.to_str() {
             Some("--criterion-dir") => args.criterion_dir = value("--criterion-dir")?,
             Some("--out") => args.out = Some(value("--out")?),
+            Some("--command") => args.command = value("--command")?.to_string_lossy().into_owned(),
             Some("-h" | "--help") => return Ok(None),
             _ => return Err(format!("unknown argument {arg:?}\n{USAGE}")),
         }
@@ -98,6 +104,7 @@ fn main() -> ExitCode {
     let machine = Machine {
         description: machine_description(),
         date: utc_date(results.newest.unwrap_or_else(SystemTime::now)),
+        command: args.command.clone(),
     };
     let table = render(&results, &machine);
     match &args.out {
