@@ -329,7 +329,7 @@ mod tests {
         let verifier = RUST_CRYPTO.verifier(&policy).unwrap();
         let claims = json!({"exp": 4_102_444_800u64});
         let sign = |header: Value| {
-            forge::sign_json(&header, &claims, Alg::HS256, &keys::private("oct-a")).unwrap()
+            forge::sign_json(&header, &claims, Alg::HS256, keys::private("oct-a")).unwrap()
         };
         let valid = sign(json!({"alg": "HS256", "kid": "oct-a"}));
         let tokens = [
@@ -341,7 +341,7 @@ mod tests {
                 &json!({"alg": "HS256"}),
                 &json!({"exp": 1}),
                 Alg::HS256,
-                &keys::private("oct-a"),
+                keys::private("oct-a"),
             )
             .unwrap(),
             format!("{}x", &valid[..valid.len() - 1]),
