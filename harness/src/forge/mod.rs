@@ -127,6 +127,14 @@ mod tests {
     }
 
     #[test]
+    fn a_key_too_small_for_the_algorithm_is_an_error_not_a_panic() {
+        // PSS with SHA-512 needs 2 * 64 + 2 bytes of modulus; 1024 bits is 128 bytes.
+        let err = sign(Alg::PS512, keys::private("rsa-1024"), b"input").unwrap_err();
+        assert!(err.to_string().starts_with("PS512"), "{err}");
+        assert!(sign(Alg::PS256, keys::private("rsa-1024"), b"input").is_ok());
+    }
+
+    #[test]
     fn decode_reports_each_segment() {
         let d = decode("eyJhIjoxfQ.e30.");
         assert_eq!(d.header.unwrap(), br#"{"a":1}"#);

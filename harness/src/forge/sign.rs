@@ -37,22 +37,28 @@ pub fn sign(alg: Alg, key: &Jwk, input: &[u8]) -> Result<Vec<u8>, KeyError> {
     let sig = match alg {
         Alg::HS256 | Alg::HS384 | Alg::HS512 => hmac(alg, &key.hmac_secret()?, input),
         Alg::RS256 => pkcs1v15::SigningKey::<Sha256>::new(key.rsa_private_key()?)
-            .sign(input)
+            .try_sign(input)
+            .map_err(|e| key_err(alg, e))?
             .to_vec(),
         Alg::RS384 => pkcs1v15::SigningKey::<Sha384>::new(key.rsa_private_key()?)
-            .sign(input)
+            .try_sign(input)
+            .map_err(|e| key_err(alg, e))?
             .to_vec(),
         Alg::RS512 => pkcs1v15::SigningKey::<Sha512>::new(key.rsa_private_key()?)
-            .sign(input)
+            .try_sign(input)
+            .map_err(|e| key_err(alg, e))?
             .to_vec(),
         Alg::PS256 => pss::SigningKey::<Sha256>::new(key.rsa_private_key()?)
-            .sign_with_rng(&mut salt_rng(input), input)
+            .try_sign_with_rng(&mut salt_rng(input), input)
+            .map_err(|e| key_err(alg, e))?
             .to_vec(),
         Alg::PS384 => pss::SigningKey::<Sha384>::new(key.rsa_private_key()?)
-            .sign_with_rng(&mut salt_rng(input), input)
+            .try_sign_with_rng(&mut salt_rng(input), input)
+            .map_err(|e| key_err(alg, e))?
             .to_vec(),
         Alg::PS512 => pss::SigningKey::<Sha512>::new(key.rsa_private_key()?)
-            .sign_with_rng(&mut salt_rng(input), input)
+            .try_sign_with_rng(&mut salt_rng(input), input)
+            .map_err(|e| key_err(alg, e))?
             .to_vec(),
         Alg::ES256 => {
             let d = ec_private(alg, key, "P-256")?;
