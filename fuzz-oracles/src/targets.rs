@@ -8,6 +8,7 @@ use crate::known::{self, Divergence, Known};
 use jwt_conformance::context::system_now;
 use jwt_conformance::fuzzing::acceptance::{self, Moment, Rule, Signers, Violation};
 use jwt_conformance::fuzzing::setups::{self, FixedSetup};
+use jwt_conformance::fuzzing::verified::VerifiedPairs;
 use jwt_conformance::fuzzing::{scenario, CORPUS_NOW};
 use jwt_conformance::properties::counterexample::{describe_policy, describe_token};
 use jwt_conformance::properties::mutations::lenient_decode;
@@ -87,6 +88,8 @@ pub struct Prepared {
     pub setups: Vec<FixedSetup>,
     /// One verifier per setup; `None` where the adapter cannot express the policy.
     verifiers: Vec<Option<Box<dyn Verifier>>>,
+    /// Per setup, the signatures `verify_bytes`'s oracle has already checked.
+    verified: Vec<VerifiedPairs>,
     deviations: OnceLock<Deviations>,
     /// The strict reference verifier per setup, made at the first finding.
     references: OnceLock<Vec<ReferenceVerifier>>,
@@ -104,6 +107,7 @@ impl Prepared {
         Prepared {
             chosen,
             clock,
+            verified: setups.iter().map(|_| VerifiedPairs::new()).collect(),
             setups,
             verifiers,
             deviations: OnceLock::new(),
@@ -171,7 +175,7 @@ impl Prepared {
                 &token,
                 &verdict,
                 before,
-                Signers::Policy,
+                Signers::PolicyRemembering(&self.verified[index]),
                 None,
             )?;
         }

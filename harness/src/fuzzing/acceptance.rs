@@ -3,13 +3,16 @@
 //! Rejections are never judged here (a fuzzer's inputs are mostly garbage, and
 //! rejecting garbage is right), so the oracle costs nothing on the common path.
 
+use super::verified::VerifiedPairs;
 use crate::alg::Alg;
 use crate::forge::{self, keys};
 use crate::policy::Policy;
 use crate::properties::ledger::Ledger;
 use crate::properties::mutations::lenient_decode;
 use crate::properties::oracles::{claims_difference, claims_set_expectation, Expectation};
+use serde::Deserialize;
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::fmt;
 
 /// The rule an accepted token broke.
@@ -104,30 +107,33 @@ pub enum Signers<'a> {
     /// Any trusted key of the policy, with any algorithm it allows: for tokens the
     /// fuzzer wrote byte by byte, where nothing was signed at run time.
     Policy,
+    /// As [`Policy`](Signers::Policy), remembering in the given pairs what verified.
+    PolicyRemembering(&'a VerifiedPairs),
 }
 
 /// A token's segments as a lenient verifier could have read them.
-struct Read {
+struct Read<'t> {
     header: Vec<u8>,
     payload: Vec<u8>,
     signature: Vec<u8>,
     /// `BASE64URL(header) '.' BASE64URL(payload)`, canonically encoded.
-    input: String,
+    input: Cow<'t, str>,
     /// The token is exactly the canonical encoding of those bytes.
     canonical: bool,
 }
 
-fn read(token: &str) -> Result<Read, String> {
-    let parts: Vec<&str> = token.split('.').collect();
-    if parts.len() < 3 {
+fn read(token: &str) -> Result<Read<'_>, String> {
+    let mut segments = token.split('.');
+    let (Some(h), Some(p), Some(sig)) = (segments.next(), segments.next(), segments.next()) else {
         return Err(format!(
             "the token has {} segment(s), so no signature at all",
-            parts.len()
+            token.matches('.').count() + 1
         ));
-    }
+    };
+    let more = segments.next().is_some();
     // A token in strict base64url is canonical as it stands: its first two segments are
     // the signing input, and nothing needs re-encoding.
-    if let [h, p, sig] = parts[..] {
+    if !more {
         if let (Ok(header), Ok(payload), Ok(signature)) = (
             crate::b64::decode(h),
             crate::b64::decode(p),
@@ -137,31 +143,57 @@ fn read(token: &str) -> Result<Read, String> {
                 header,
                 payload,
                 signature,
-                input: token[..h.len() + 1 + p.len()].to_string(),
+                input: Cow::Borrowed(&token[..h.len() + 1 + p.len()]),
                 canonical: true,
             });
         }
     }
-    let decode = |i: usize, what: &str| {
-        lenient_decode(parts[i]).ok_or_else(|| format!("the {what} segment is not base64url"))
+    let decode = |segment: &str, what: &str| {
+        lenient_decode(segment).ok_or_else(|| format!("the {what} segment is not base64url"))
     };
-    let header = decode(0, "header")?;
-    let payload = decode(1, "payload")?;
-    let signature = decode(2, "signature")?;
+    let header = decode(h, "header")?;
+    let payload = decode(p, "payload")?;
+    let signature = decode(sig, "signature")?;
     let input = forge::signing_input(&header, &payload);
-    let canonical =
-        parts.len() == 3 && format!("{input}.{}", crate::b64::encode(&signature)) == token;
+    let canonical = !more && format!("{input}.{}", crate::b64::encode(&signature)) == token;
     Ok(Read {
         header,
         payload,
         signature,
-        input,
+        input: Cow::Owned(input),
         canonical,
     })
 }
 
+/// Whether `payload` is, byte for byte, the compact JSON serde_json writes for `claims`.
+/// Its parse is then `claims` again (serde_json's writing round-trips), so the claims
+/// are the signed ones without parsing the payload. Any other spelling (spaces, another
+/// member order, duplicates) says nothing, and the caller parses.
+fn is_written_as(payload: &[u8], claims: &Map<String, Value>) -> bool {
+    /// Compares what is written with what is expected, stopping at the first difference.
+    struct Matcher<'a> {
+        rest: &'a [u8],
+    }
+    impl std::io::Write for Matcher<'_> {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            match self.rest.strip_prefix(buf) {
+                Some(rest) => {
+                    self.rest = rest;
+                    Ok(buf.len())
+                }
+                None => Err(std::io::ErrorKind::InvalidData.into()),
+            }
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut matcher = Matcher { rest: payload };
+    serde_json::to_writer(&mut matcher, claims).is_ok() && matcher.rest.is_empty()
+}
+
 /// Whether a trusted key signed `read` with an allowed algorithm.
-fn signed(policy: &Policy, signers: Signers<'_>, read: &Read) -> bool {
+fn signed(policy: &Policy, signers: Signers<'_>, read: &Read<'_>) -> bool {
     let input = read.input.as_bytes();
     match signers {
         // The very signature recorded needs no check; another one (a re-encoded ECDSA
@@ -173,22 +205,34 @@ fn signed(policy: &Policy, signers: Signers<'_>, read: &Read) -> bool {
                         || forge::verify(e.alg, &keys::public(e.key), input, &read.signature))
             })
         }),
-        // The header's alg first: an honest acceptance is then settled by one check.
-        Signers::Policy => {
-            let named = header_alg(&read.header);
-            let mut algs = named
-                .iter()
-                .filter(|a| policy.algorithms.contains(a))
-                .chain(policy.algorithms.iter().filter(|a| Some(**a) != named));
-            algs.any(|alg| {
-                policy
-                    .keys
-                    .keys
-                    .iter()
-                    .any(|key| forge::verify(*alg, key, input, &read.signature))
-            })
+        Signers::Policy => signed_by_policy(policy, read),
+        Signers::PolicyRemembering(verified) => {
+            verified.contains(&read.input, &read.signature) || {
+                let signed = signed_by_policy(policy, read);
+                if signed {
+                    verified.insert(&read.input, &read.signature);
+                }
+                signed
+            }
         }
     }
+}
+
+/// Whether a trusted key of `policy` signed `read` with an algorithm it allows.
+fn signed_by_policy(policy: &Policy, read: &Read<'_>) -> bool {
+    // The header's alg first: an honest acceptance is then settled by one check.
+    let named = header_alg(&read.header);
+    let mut algs = named
+        .iter()
+        .filter(|a| policy.algorithms.contains(a))
+        .chain(policy.algorithms.iter().filter(|a| Some(**a) != named));
+    algs.any(|alg| {
+        policy
+            .keys
+            .keys
+            .iter()
+            .any(|key| forge::verify(*alg, key, read.input.as_bytes(), &read.signature))
+    })
 }
 
 /// The algorithm a header names, when it names one the suite knows.
@@ -213,12 +257,47 @@ fn media_type(value: &str) -> String {
     }
 }
 
-fn header_rules(policy: &Policy, header: &Map<String, Value>, out: &mut Vec<Violation>) {
-    if let Some(crit) = header.get("crit") {
+/// The header members the rules read. A member present as `null` is `Some(Null)`.
+#[derive(Default, serde::Deserialize)]
+struct RuledMembers {
+    #[serde(default, deserialize_with = "present")]
+    crit: Option<Value>,
+    #[serde(default, deserialize_with = "present")]
+    b64: Option<Value>,
+    #[serde(default, deserialize_with = "present")]
+    typ: Option<Value>,
+}
+
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
+    Value::deserialize(d).map(Some)
+}
+
+/// The ruled members of a header that is a JSON object, or `None` for any other header.
+fn ruled_members(header: &[u8]) -> Option<RuledMembers> {
+    // Reading only these members is quick, but a derived struct would also read a JSON
+    // array and refuses a member named twice, so it serves objects where each appears at
+    // most once; anything else is parsed whole, where the last of duplicates counts.
+    if header.trim_ascii_start().first() == Some(&b'{') {
+        if let Ok(members) = serde_json::from_slice::<RuledMembers>(header) {
+            return Some(members);
+        }
+    }
+    match serde_json::from_slice::<Value>(header) {
+        Ok(Value::Object(mut header)) => Some(RuledMembers {
+            crit: header.remove("crit"),
+            b64: header.remove("b64"),
+            typ: header.remove("typ"),
+        }),
+        _ => None,
+    }
+}
+
+fn header_rules(policy: &Policy, header: &RuledMembers, out: &mut Vec<Violation>) {
+    if let Some(crit) = &header.crit {
         // RFC 7797's `b64: true` changes nothing, so understanding it is harmless; any
         // other extension is one this oracle cannot assume the verifier implements.
         let only_b64_true =
-            *crit == Value::from(vec!["b64"]) && header.get("b64") == Some(&Value::Bool(true));
+            *crit == Value::from(vec!["b64"]) && header.b64 == Some(Value::Bool(true));
         if !only_b64_true {
             out.push(Violation {
                 rule: Rule::Critical,
@@ -227,7 +306,7 @@ fn header_rules(policy: &Policy, header: &Map<String, Value>, out: &mut Vec<Viol
         }
     }
     if let Some(required) = &policy.typ {
-        let typ = header.get("typ");
+        let typ = header.typ.as_ref();
         let matches = typ
             .and_then(Value::as_str)
             .is_some_and(|t| media_type(t) == media_type(required));
@@ -279,17 +358,24 @@ pub fn check(
             why: "signed, but not written as exactly three canonical unpadded base64url segments (RFC 7515 section 7.1)".to_string(),
         });
     }
-    match serde_json::from_slice::<Value>(&read.header) {
-        Ok(Value::Object(header)) => header_rules(policy, &header, &mut out),
-        _ => out.push(Violation {
+    match ruled_members(&read.header) {
+        Some(header) => header_rules(policy, &header, &mut out),
+        None => out.push(Violation {
             rule: Rule::Header,
             why: "the header is not a JSON object".to_string(),
         }),
     }
-    let signed = match serde_json::from_slice::<Value>(&read.payload) {
-        Ok(Value::Object(claims)) => Ok(claims),
-        Ok(_) => Err("the payload is not a JSON object".to_string()),
-        Err(e) => Err(format!("the payload is not JSON: {e}")),
+    // The common case: the verifier handed back exactly the signed claims, which the
+    // payload shows by being their compact JSON text. Then nothing needs parsing.
+    let returned_as_signed = is_written_as(&read.payload, returned);
+    let signed = if returned_as_signed {
+        Ok(Cow::Borrowed(returned))
+    } else {
+        match serde_json::from_slice::<Value>(&read.payload) {
+            Ok(Value::Object(claims)) => Ok(Cow::Owned(claims)),
+            Ok(_) => Err("the payload is not a JSON object".to_string()),
+            Err(e) => Err(format!("the payload is not JSON: {e}")),
+        }
     };
     let at = |now| match &signed {
         Ok(claims) => claims_set_expectation(policy, now, claims),
@@ -308,7 +394,7 @@ pub fn check(
             rule: Rule::Claims,
             why,
         });
-    } else if let Ok(signed) = &signed {
+    } else if let (Ok(signed), false) = (&signed, returned_as_signed) {
         if let Some(diff) = claims_difference(signed, returned) {
             out.push(Violation {
                 rule: Rule::ClaimsReturned,
@@ -399,6 +485,31 @@ mod tests {
     }
 
     #[test]
+    fn remembered_signatures_are_the_verified_ones_only() {
+        let policy = hmac_policy();
+        let verified = VerifiedPairs::new();
+        let judge = |t: &str| {
+            check(
+                &policy,
+                t,
+                &claims(t),
+                Moment::at(NOW),
+                Signers::PolicyRemembering(&verified),
+            )
+        };
+        let token = forge::jwt(Alg::HS256, "oct-a", &valid());
+        let forged = forge::jwt(Alg::HS256, "oct-short", &valid());
+        for _ in 0..2 {
+            assert_eq!(judge(&token), vec![]);
+            assert_eq!(judge(&forged)[0].rule, Rule::Forgery);
+        }
+        assert_eq!(verified.len(), 1, "only the signed token is remembered");
+        let (input, _) = token.rsplit_once('.').unwrap();
+        let tampered = format!("{input}.{}", crate::b64::encode([7u8; 32]));
+        assert_eq!(judge(&tampered)[0].rule, Rule::Forgery);
+    }
+
+    #[test]
     fn lax_encodings_of_signed_tokens_are_not_forgeries() {
         let policy = hmac_policy();
         let token = forge::jwt(Alg::HS256, "oct-a", &valid());
@@ -461,5 +572,70 @@ mod tests {
         changed.insert("sub".into(), json!("administrator"));
         let got = check(&policy, &token, &changed, Moment::at(NOW), Signers::Policy);
         assert_eq!(got[0].rule, Rule::ClaimsReturned, "{got:?}");
+    }
+
+    #[test]
+    fn ruled_members_are_read_from_objects_only_and_the_last_duplicate_counts() {
+        let members = |h: &str| ruled_members(h.as_bytes());
+        let m = members(r#" {"alg":"HS256","crit":null,"typ":"JWT","x":[1]}"#).unwrap();
+        assert_eq!(
+            (m.crit, m.b64, m.typ),
+            (Some(Value::Null), None, Some(json!("JWT")))
+        );
+        let m = members(r#"{"crit":["a"],"b64":false,"crit":["b64"],"b64":true}"#).unwrap();
+        assert_eq!((m.crit, m.b64), (Some(json!(["b64"])), Some(json!(true))));
+        for not_an_object in ["[null,null,null]", "null", "", "{", r#"{"crit":1} x"#] {
+            assert!(members(not_an_object).is_none(), "{not_an_object}");
+        }
+    }
+
+    #[test]
+    fn returned_claims_written_as_the_payload_are_the_signed_ones() {
+        let claims = json!({"iss": "i", "exp": 1, "aud": ["a", "b"], "x": {"y": 1.5}});
+        let Value::Object(map) = claims.clone() else {
+            unreachable!()
+        };
+        assert!(is_written_as(claims.to_string().as_bytes(), &map));
+        // Same claims, other spellings: undecided, so parsed and compared.
+        for other in [
+            r#"{"iss": "i","exp":1,"aud":["a","b"],"x":{"y":1.5}}"#,
+            r#"{"exp":1,"iss":"i","aud":["a","b"],"x":{"y":1.5}}"#,
+            r#"{"iss":"i","iss":"i","exp":1,"aud":["a","b"],"x":{"y":1.5}}"#,
+            r#"{"iss":"i","exp":1,"aud":["a","b"],"x":{"y":1.5}} "#,
+            r#"{"iss":"i","exp":1,"aud":["a","b"],"x":{"y":1.5}"#,
+            "",
+        ] {
+            assert!(!is_written_as(other.as_bytes(), &map), "{other}");
+        }
+    }
+
+    #[test]
+    fn the_claims_judged_are_the_signed_ones_however_they_are_written() {
+        let policy = hmac_policy();
+        let expired = json!({"iss": setups::ISSUER, "exp": NOW});
+        // Written another way than serde_json writes it, and with a duplicate member:
+        // the last exp is the one that counts (RFC 8259 section 4, ECMAScript's rule).
+        for payload in [
+            format!(r#"{{ "iss": "{}", "exp": {NOW} }}"#, setups::ISSUER),
+            format!(
+                r#"{{"exp":{},"iss":"{}","exp":{NOW}}}"#,
+                NOW + 60,
+                setups::ISSUER
+            ),
+        ] {
+            let token = forge::sign_bytes(
+                br#"{"alg":"HS256","kid":"oct-a"}"#,
+                payload.as_bytes(),
+                Alg::HS256,
+                keys::private("oct-a"),
+            )
+            .unwrap();
+            let Value::Object(returned) = expired.clone() else {
+                unreachable!()
+            };
+            let got = check(&policy, &token, &returned, Moment::at(NOW), Signers::Policy);
+            assert_eq!(got.len(), 1, "{payload}: {got:?}");
+            assert_eq!(got[0].rule, Rule::Claims, "{payload}: {got:?}");
+        }
     }
 }

@@ -11,6 +11,8 @@
 //!   signed ones. It runs only on acceptances, so rejections, the common case, cost
 //!   nothing extra.
 //! - [`setups`] are the fixed policies fuzzing runs under, one per key family.
+//! - [`verified`] remembers the signatures the oracle has checked, so that a corpus
+//!   entry accepted again is not verified twice.
 //! - [`scenario`] (feature `arbitrary`) turns fuzzer bytes into a legitimately signed
 //!   token, edited before signing and attacked after, with the ledger of what was signed.
 //!
@@ -21,6 +23,7 @@ pub mod acceptance;
 #[cfg(feature = "arbitrary")]
 pub mod scenario;
 pub mod setups;
+pub mod verified;
 
 /// The time the seed corpus is minted at (2100-01-01T00:00:00Z), and the time injectable
 /// clocks are set to while fuzzing: catalogue tokens minted then keep their meaning for
