@@ -5,6 +5,11 @@
 //! `DecodingKey::from_jwk`, and `decode` with a `Validation` built from the policy. It
 //! never re-checks a claim itself: what the library decides is what gets scored.
 //!
+//! So that the header is parsed once on the common path, `decode` runs first with the
+//! key a quick read of the `kid` names, and the header the library returns confirms the
+//! choice; anything else goes the documented way. The verdicts are the same (a unit test
+//! holds the two paths to that), and the harness costs no extra header parse.
+//!
 //! Backend: [`JsonwebtokenAdapter`] installs the pure-Rust `rust_crypto` provider. It
 //! needs no C toolchain and shares the RustCrypto crates the suite's forge already
 //! builds. The library's other backend (`aws_lc_rs`) differs in places; the
@@ -218,10 +223,14 @@ impl JsonwebtokenVerifier {
 
 impl Verifier for JsonwebtokenVerifier {
     fn verify(&self, token: &str) -> Verdict {
-        if let [(_, Ok((key, validation)))] = self.keys.as_slice() {
-            return self.verify_single(token, key, validation);
+        let guessed = match self.keys.as_slice() {
+            [(_, Ok(only))] => Some(only),
+            _ => guess_kid(token).and_then(|kid| self.select_key(kid.as_deref()).ok()),
+        };
+        match guessed {
+            Some(key) => self.verify_with_guess(token, key),
+            None => self.verify_by_header(token),
         }
-        self.verify_by_header(token)
     }
 }
 
@@ -242,25 +251,40 @@ impl JsonwebtokenVerifier {
         }
     }
 
-    /// With one trusted key the verdict is the same as picking the key first, but the
-    /// header is parsed once: `decode` returns it, and the `kid` rule is applied to it
-    /// afterwards. A rejection still reports what the key lookup would have reported
-    /// first, so the two paths give the same verdict on every token.
-    fn verify_single(&self, token: &str, key: &DecodingKey, validation: &Validation) -> Verdict {
-        match decode::<Value>(token, key, validation) {
+    /// The same verdicts as [`verify_by_header`](Self::verify_by_header), with the header
+    /// parsed once on the common path: `decode` with the key `guessed` (the only one, or
+    /// the one a quick read of the `kid` names), then the `kid` rule applied to the
+    /// header `decode` returns. Where the library's header names another key, or the
+    /// decode fails, the documented path settles the verdict.
+    fn verify_with_guess(&self, token: &str, guessed: &(DecodingKey, Validation)) -> Verdict {
+        let is_guessed = |selected: &(DecodingKey, Validation)| std::ptr::eq(selected, guessed);
+        match decode::<Value>(token, &guessed.0, &guessed.1) {
             Ok(data) => match self.select_key(data.header.kid.as_deref()) {
-                Ok(_) => Verdict::accepted(data.claims),
+                Ok(selected) if is_guessed(selected) => Verdict::accepted(data.claims),
+                Ok(_) => self.verify_by_header(token),
                 Err(verdict) => verdict,
             },
             Err(e) => match decode_header(token) {
                 Err(header_error) => rejection(header_error),
                 Ok(header) => match self.select_key(header.kid.as_deref()) {
-                    Ok(_) => rejection(e),
+                    Ok(selected) if is_guessed(selected) => rejection(e),
+                    Ok(_) => self.verify_by_header(token),
                     Err(verdict) => verdict,
                 },
             },
         }
     }
+}
+
+/// The `kid` of the token's first segment, read without the library: only a guess at
+/// which key to try, which the library's own parse of the header then confirms.
+fn guess_kid(token: &str) -> Option<Option<String>> {
+    #[derive(serde::Deserialize)]
+    struct Kid {
+        kid: Option<String>,
+    }
+    let header = jwt_conformance::b64::decode(token.split('.').next()?).ok()?;
+    serde_json::from_slice::<Kid>(&header).ok().map(|h| h.kid)
 }
 
 fn rejection(e: jsonwebtoken::errors::Error) -> Verdict {
@@ -322,23 +346,31 @@ mod tests {
     }
 
     #[test]
-    fn the_single_key_path_gives_the_verdicts_of_the_key_lookup() {
+    fn the_guessing_path_gives_the_verdicts_of_the_key_lookup() {
         use jwt_conformance::forge::{self, keys};
+        use jwt_conformance::jwk::JwkSet;
         use serde_json::json;
-        let policy = Policy::new(keys::public_set(&["oct-a"]), vec![Alg::HS256], None);
-        let verifier = RUST_CRYPTO.verifier(&policy).unwrap();
         let claims = json!({"exp": 4_102_444_800u64});
-        let sign = |header: Value| {
-            forge::sign_json(&header, &claims, Alg::HS256, keys::private("oct-a")).unwrap()
+        let sign = |header: Value, key: &str| {
+            forge::sign_json(&header, &claims, Alg::HS256, keys::private(key)).unwrap()
         };
-        let valid = sign(json!({"alg": "HS256", "kid": "oct-a"}));
+        let valid = sign(json!({"alg": "HS256", "kid": "oct-a"}), "oct-a");
         let tokens = [
             valid.clone(),
-            sign(json!({"alg": "HS256"})),
-            sign(json!({"alg": "HS256", "kid": "oct-b"})),
-            sign(json!({"alg": "HS256", "kid": 7})),
+            sign(json!({"alg": "HS256", "kid": "oct-b"}), "oct-b"),
+            sign(json!({"alg": "HS256", "kid": "oct-a"}), "oct-b"),
+            sign(json!({"alg": "HS256"}), "oct-a"),
+            sign(json!({"alg": "HS256", "kid": "oct-c"}), "oct-a"),
+            sign(json!({"alg": "HS256", "kid": 7}), "oct-a"),
+            forge::sign_bytes(
+                br#"{"alg":"HS256","kid":"oct-b","kid":"oct-a"}"#,
+                claims.to_string().as_bytes(),
+                Alg::HS256,
+                keys::private("oct-a"),
+            )
+            .unwrap(),
             forge::sign_json(
-                &json!({"alg": "HS256"}),
+                &json!({"alg": "HS256", "kid": "oct-a"}),
                 &json!({"exp": 1}),
                 Alg::HS256,
                 keys::private("oct-a"),
@@ -348,21 +380,25 @@ mod tests {
             "not.a.token".to_string(),
             String::new(),
         ];
-        for token in &tokens {
-            assert_eq!(
-                verifier.verify(token),
-                verifier.verify_by_header(token),
-                "{token}"
-            );
-        }
-        assert!(matches!(verifier.verify(&valid), Verdict::Accepted { .. }));
-        assert!(matches!(
-            verifier.verify(&tokens[2]),
-            Verdict::Rejected {
-                kind: RejectKind::Key,
-                ..
+        let one_key = keys::public_set(&["oct-a"]);
+        let two_keys = keys::public_set(&["oct-a", "oct-b"]);
+        for (set, accepted) in [(one_key, 2), (two_keys, 2)] {
+            let set: JwkSet = set;
+            let policy = Policy::new(set, vec![Alg::HS256], None);
+            let verifier = RUST_CRYPTO.verifier(&policy).unwrap();
+            for token in &tokens {
+                assert_eq!(
+                    verifier.verify(token),
+                    verifier.verify_by_header(token),
+                    "{token}"
+                );
             }
-        ));
+            let accepting = tokens
+                .iter()
+                .filter(|t| matches!(verifier.verify(t), Verdict::Accepted { .. }))
+                .count();
+            assert_eq!(accepting, accepted, "{} keys", policy.keys.keys.len());
+        }
     }
 
     #[test]
