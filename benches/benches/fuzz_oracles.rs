@@ -5,8 +5,10 @@
 //! fast as fuzzing for crashes only.
 //!
 //! Two input sets: `seed-corpus`, the committed seeds, valid tokens that verifiers
-//! accept and the oracle must then check (its worst case); and `mutated-seeds`, each
-//! seed with one byte changed, what a fuzzer mostly executes.
+//! accept and the oracle must then check; and `mutated-seeds`, each seed with one byte
+//! changed, what a fuzzer mostly executes. Every input runs many times, as a fuzzer's
+//! corpus does, so `verify_bytes` verifies each valid token's signature once and then
+//! remembers it.
 
 #[allow(dead_code)] // the adapters and fixtures the other benches share
 mod common;
