@@ -8,7 +8,13 @@ fn show_segment(seg: &Result<Vec<u8>, String>) -> String {
     match seg {
         Ok(bytes) => match std::str::from_utf8(bytes) {
             Ok(text) => match serde_json::from_str::<serde_json::Value>(text) {
-                Ok(v) => serde_json::to_string_pretty(&v).unwrap_or_else(|_| text.to_string()),
+                // Laid out only when parsing loses nothing: what the parse would merge or
+                // rewrite (duplicate members, number spellings, escapes, spacing) is often
+                // the very thing a case sends.
+                Ok(v) if serde_json::to_string(&v).is_ok_and(|compact| compact == text) => {
+                    serde_json::to_string_pretty(&v).unwrap_or_else(|_| text.to_string())
+                }
+                Ok(_) => format!("{text}\n(shown byte for byte: a JSON parser would read it differently, e.g. keep one of duplicate members)"),
                 Err(_) => format!("{text:?} (not JSON)"),
             },
             Err(_) => format!("{} bytes, not UTF-8", bytes.len()),
@@ -77,4 +83,40 @@ fn indent(text: &str) -> String {
         .map(|l| format!("  {l}"))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segments_a_parser_would_change_are_shown_byte_for_byte() {
+        let shown = |text: &str| show_segment(&Ok(text.as_bytes().to_vec()));
+        assert_eq!(shown(r#"{"alg":"HS256"}"#), "{\n  \"alg\": \"HS256\"\n}");
+        for sent in [
+            r#"{"alg":"HS256","alg":"none"}"#,
+            r#"{"exp":1e3}"#,
+            r#"{ "alg": "HS256" }"#,
+            r#"{"sub":"\u0061"}"#,
+        ] {
+            let text = shown(sent);
+            assert!(text.starts_with(sent), "{text}");
+            assert!(text.contains("byte for byte"), "{text}");
+        }
+        assert!(shown("{").ends_with("(not JSON)"));
+    }
+
+    #[test]
+    fn a_duplicate_member_case_shows_both_members() {
+        let cases = crate::catalogue::cases(&crate::Context::listing());
+        let case = cases
+            .iter()
+            .find(|c| c.id.starts_with("json-ambiguity/duplicate-alg"))
+            .expect("a duplicate-alg case");
+        let text = render(case);
+        let header = forge::decode(&case.token).header.unwrap();
+        let header = std::str::from_utf8(&header).unwrap();
+        assert_eq!(header.matches("\"alg\"").count(), 2, "{header}");
+        assert!(text.contains(&format!("header:\n  {header}\n")), "{text}");
+    }
 }
