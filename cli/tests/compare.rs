@@ -210,6 +210,23 @@ fn a_verifier_that_does_not_speak_the_protocol_is_a_usage_error() {
 }
 
 #[test]
+fn the_adapters_listing_lines_up_its_columns() {
+    let listed = jwt_conformance(&["adapters"]);
+    assert!(listed.status.success(), "{}", show(&listed));
+    let text = String::from_utf8_lossy(&listed.stdout);
+    // Where each line's second column (the version) starts.
+    let starts: Vec<usize> = text
+        .lines()
+        .map(|line| {
+            let name_end = line.find(' ').expect("a name then a version");
+            name_end + line[name_end..].find(|c| c != ' ').expect("a version")
+        })
+        .collect();
+    assert!(starts.len() >= 2, "{text}");
+    assert!(starts.windows(2).all(|w| w[0] == w[1]), "{text}");
+}
+
+#[test]
 fn unknown_adapters_and_empty_comparisons_are_usage_errors() {
     let unknown = jwt_conformance(&["compare", "--adapter", "no-such-library"]);
     assert_eq!(unknown.status.code(), Some(2), "{}", show(&unknown));
