@@ -21,6 +21,7 @@ pub mod forge;
 pub mod fuzzing;
 pub mod jwk;
 pub mod libtest;
+pub mod lockfile;
 pub mod manifest;
 pub mod outcome;
 pub mod policy;
