@@ -156,10 +156,7 @@ impl Prepared {
 
     /// The span of times the verifier may have read, given a reading taken before.
     fn moment(&self, before: i64) -> Moment {
-        match self.clock {
-            Clock::Injectable => Moment::at(CORPUS_NOW),
-            Clock::System => Moment::between(before, system_now()),
-        }
+        Moment::between(before, self.now())
     }
 
     /// `verify_bytes`: `data` as a token under every fixed setup.
@@ -338,10 +335,7 @@ impl Prepared {
         made: Option<&str>,
     ) -> Finding {
         let fixed = &self.setups[index];
-        let now = match self.clock {
-            Clock::Injectable => CORPUS_NOW,
-            Clock::System => system_now(),
-        };
+        let now = self.now();
         let mut f = Finding::new(target, format!("{} {summary}", self.chosen.name))
             .with("adapter", self.label())
             .with("decoded", describe_token(token, ""))
