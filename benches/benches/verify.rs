@@ -246,7 +246,7 @@ fn suite(c: &mut Criterion) {
     use_rust_crypto_for_jsonwebtoken();
     let manifest = Manifest::parse("expected-failures.toml", MANIFEST).expect("manifest parses");
     let properties = PropertyConfig {
-        seed: Some(0),
+        seed: jwt_conformance::properties::SeedChoice::Fixed(0),
         ..PropertyConfig::default()
     };
     let suite = Suite::new(Arc::new(JsonwebtokenAdapter))

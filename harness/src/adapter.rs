@@ -75,6 +75,16 @@ pub trait Adapter: Send + Sync {
 pub trait Verifier: Send + Sync {
     /// Verifies one compact JWS/JWT.
     fn verify(&self, token: &str) -> Verdict;
+
+    /// Verifies one token on behalf of the request `id`: the case id, `control/CASE_ID`
+    /// for a case's positive control, `property/NAME#N` for a property's tokens. The
+    /// runner always calls this; the default ignores the id. A verifier that forwards
+    /// requests (the process adapter) passes it on so the verifier's own logs name the
+    /// case.
+    fn verify_request(&self, id: &str, token: &str) -> Verdict {
+        let _ = id;
+        self.verify(token)
+    }
 }
 
 impl<A: Adapter + ?Sized> Adapter for Box<A> {

@@ -51,6 +51,76 @@ impl fmt::Display for Severity {
     }
 }
 
+/// How binding a case's expectation is, independent of its severity.
+///
+/// Default runs score [`Level::Rfc`] and [`Level::Bcp`]; a strict run adds
+/// [`Level::Strict`]. Outside the selected levels a deviation is information, never a
+/// failure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// A MUST or MUST NOT of the JOSE/JWT RFCs (7515, 7516, 7517, 7518, 7519, 7797, 8037),
+    /// or of RFC 8259 for the JSON itself.
+    Rfc,
+    /// A MUST of RFC 8725 (JWT Best Current Practices), its condition expressed in the
+    /// case's policy.
+    Bcp,
+    /// A SHOULD, a "MAY reject", hardening beyond both, or a convention of this suite.
+    /// Where a strict case's expectation is not met, the RFCs permit the other answer:
+    /// outside strict runs the case accepts either (and still checks the claims of an
+    /// acceptance).
+    Strict,
+}
+
+impl Level {
+    /// Every level, most binding first.
+    pub const ALL: [Level; 3] = [Level::Rfc, Level::Bcp, Level::Strict];
+
+    /// `rfc`, `bcp` or `strict`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Rfc => "rfc",
+            Level::Bcp => "bcp",
+            Level::Strict => "strict",
+        }
+    }
+}
+
+impl fmt::Display for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Which levels a run scores.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scoring {
+    /// `rfc` and `bcp`: what the standards and RFC 8725 demand.
+    #[default]
+    Default,
+    /// Every level, `strict` included.
+    Strict,
+}
+
+impl Scoring {
+    /// Whether a case of this level is scored.
+    pub fn includes(self, level: Level) -> bool {
+        match self {
+            Scoring::Default => level != Level::Strict,
+            Scoring::Strict => true,
+        }
+    }
+
+    /// The levels scored, for reports.
+    pub fn levels(self) -> Vec<Level> {
+        Level::ALL
+            .into_iter()
+            .filter(|l| self.includes(*l))
+            .collect()
+    }
+}
+
 /// What the standard demands of the verifier.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Expected {
@@ -89,6 +159,17 @@ pub struct Needs {
     pub injectable_clock: bool,
 }
 
+/// A positive control: a valid token under a policy, which differs from the case's
+/// token and policy only in what the case attacks.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Control {
+    /// The valid token.
+    pub token: String,
+    /// The policy it is verified under: the case's own, unless the attack is the policy
+    /// itself (a weak trusted key, say).
+    pub policy: Policy,
+}
+
 /// One case of the suite.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Case {
@@ -108,14 +189,41 @@ pub struct Case {
     /// The policy the verifier is prepared with.
     pub policy: Policy,
     pub expected: Expected,
+    /// How binding `expected` is.
+    pub level: Level,
+    /// The reference (one of `refs`) whose sentence sets the level: an RFC's MUST for
+    /// `rfc`, RFC 8725 for `bcp`, the SHOULD, MAY or convention for `strict`.
+    pub basis: String,
     pub needs: Needs,
-    /// A positive control for a reject case: a token that differs from `token` only in
-    /// being valid, under the same policy. The strict reference verifier must accept it,
-    /// which proves the case's token is rejected for the one thing it attacks.
-    pub control: Option<String>,
+    /// The positive control of a reject or either case: a token that differs from `token`
+    /// only in being valid. Both references accept it, which proves the case's token is
+    /// rejected for the one thing it attacks; the verifier under test must accept it too
+    /// for its rejection of the case to count as a pass.
+    pub control: Option<Control>,
+    /// Where the case is built (`file:line`), for `explain` and failure messages.
+    pub defined_at: &'static str,
 }
 
 impl Case {
+    /// What a run scoring `scoring` demands: the case's expectation at a selected level,
+    /// and otherwise either answer (the RFCs permit the other choice).
+    pub fn expected_under(&self, scoring: Scoring) -> Expected {
+        if scoring.includes(self.level) {
+            return self.expected.clone();
+        }
+        Expected::Either {
+            why: format!(
+                "a {} expectation ({}), not scored in this run",
+                self.level, self.basis
+            ),
+        }
+    }
+
+    /// The positive control's token, if the case has one.
+    pub fn control_token(&self) -> Option<&str> {
+        self.control.as_ref().map(|c| c.token.as_str())
+    }
+
     /// The class: the part of the id before the `/`.
     pub fn class(&self) -> &str {
         self.id.split('/').next().unwrap_or(&self.id)
@@ -148,12 +256,18 @@ impl Case {
 #[derive(Clone, Debug)]
 pub struct CaseBuilder {
     case: Case,
+    /// The control's token and, when it differs from the case's, its policy; resolved
+    /// against the case's final policy in [`CaseBuilder::build`].
+    control: Option<(String, Option<Policy>)>,
 }
 
 impl Case {
     /// Starts a case; every field must then be given before [`CaseBuilder::build`].
+    #[track_caller]
     pub fn builder(id: impl Into<String>, title: impl Into<String>) -> CaseBuilder {
+        let at = std::panic::Location::caller();
         CaseBuilder {
+            control: None,
             case: Case {
                 id: id.into(),
                 title: title.into(),
@@ -164,20 +278,65 @@ impl Case {
                 token: String::new(),
                 policy: Policy::new(Default::default(), Vec::new(), None),
                 expected: Expected::Either { why: String::new() },
+                level: Level::Rfc,
+                basis: String::new(),
                 needs: Needs::default(),
                 control: None,
+                defined_at: location(at),
             },
         }
     }
 }
 
+/// `harness/src/catalogue/time.rs:120`: a caller's location as a static string. Cases are
+/// built once per run, and there are a few hundred distinct call sites, so the strings
+/// are interned rather than leaked per case.
+fn location(at: &'static std::panic::Location<'static>) -> &'static str {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static SEEN: OnceLock<Mutex<HashMap<(&'static str, u32), &'static str>>> = OnceLock::new();
+    let mut seen = SEEN
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    seen.entry((at.file(), at.line()))
+        .or_insert_with(|| Box::leak(format!("{}:{}", at.file(), at.line()).into_boxed_str()))
+}
+
 impl CaseBuilder {
+    /// The level of the expectation and the reference whose sentence sets it (added to
+    /// the refs if missing).
+    pub fn level(mut self, level: Level, basis: impl Into<String>) -> Self {
+        let basis = basis.into();
+        if !self.case.refs.contains(&basis) {
+            self.case.refs.push(basis.clone());
+        }
+        self.case.level = level;
+        self.case.basis = basis;
+        self
+    }
+    /// An RFC MUST, set by the sentence at `basis` (e.g. `RFC7519#section-4.1.4`).
+    pub fn rfc(self, basis: impl Into<String>) -> Self {
+        self.level(Level::Rfc, basis)
+    }
+    /// An RFC 8725 MUST, set by the sentence at `basis` (e.g. `RFC8725#section-3.1`).
+    pub fn bcp(self, basis: impl Into<String>) -> Self {
+        self.level(Level::Bcp, basis)
+    }
+    /// A SHOULD, MAY-reject, hardening or suite convention, set at `basis`.
+    pub fn strict(self, basis: impl Into<String>) -> Self {
+        self.level(Level::Strict, basis)
+    }
     pub fn severity(mut self, severity: Severity) -> Self {
         self.case.severity = severity;
         self
     }
+    /// The sources; the level's basis, if already given, stays among them.
     pub fn refs<I: IntoIterator<Item = S>, S: Into<String>>(mut self, refs: I) -> Self {
         self.case.refs = refs.into_iter().map(Into::into).collect();
+        if !self.case.basis.is_empty() && !self.case.refs.contains(&self.case.basis) {
+            self.case.refs.push(self.case.basis.clone());
+        }
         self
     }
     /// What is sent.
@@ -218,12 +377,22 @@ impl CaseBuilder {
         self.case.needs.injectable_clock = true;
         self
     }
-    /// The positive control: the same kind of token, valid under the same policy.
+    /// The positive control: the same kind of token, valid under the case's policy.
     pub fn control(mut self, token: impl Into<String>) -> Self {
-        self.case.control = Some(token.into());
+        self.control = Some((token.into(), None));
         self
     }
-    pub fn build(self) -> Case {
+    /// The positive control under its own policy, for cases whose attack is the policy
+    /// (a key too weak to trust): the same token shape, valid under `policy`.
+    pub fn control_under(mut self, policy: Policy, token: impl Into<String>) -> Self {
+        self.control = Some((token.into(), Some(policy)));
+        self
+    }
+    pub fn build(mut self) -> Case {
+        self.case.control = self.control.take().map(|(token, policy)| Control {
+            token,
+            policy: policy.unwrap_or_else(|| self.case.policy.clone()),
+        });
         let c = &self.case;
         debug_assert!(
             c.id.contains('/') && c.id == c.id.to_lowercase(),

@@ -27,6 +27,7 @@ pub mod outcome;
 pub mod policy;
 pub mod properties;
 pub mod report;
+pub mod rules;
 pub mod runner;
 pub mod suite;
 pub mod verdict;

@@ -17,9 +17,9 @@
 //! ```
 
 use crate::adapter::Adapter;
-use crate::case::Case;
+use crate::case::{Case, Scoring};
 use crate::manifest::{Manifest, ManifestError};
-use crate::outcome::{describe_expected, Outcome};
+use crate::outcome::describe_expected;
 use crate::properties::PropertyConfig;
 use crate::runner::DEFAULT_TIMEOUT;
 use crate::suite::Suite;
@@ -34,6 +34,7 @@ pub struct Harness {
     manifest: Result<Manifest, ManifestError>,
     timeout: Duration,
     properties: PropertyConfig,
+    scoring: Scoring,
 }
 
 impl Harness {
@@ -44,7 +45,22 @@ impl Harness {
             manifest: Ok(Manifest::empty()),
             timeout: DEFAULT_TIMEOUT,
             properties: PropertyConfig::default(),
+            scoring: Scoring::Default,
         }
+    }
+
+    /// Scores the `strict` level too: SHOULDs, MAY-rejects and hardening become failures
+    /// (they are information otherwise).
+    pub fn strict(mut self) -> Harness {
+        self.scoring = Scoring::Strict;
+        self
+    }
+
+    /// The properties' seed (default: derived from each property's id and the tool
+    /// version, or `PROPTEST_RNG_SEED`).
+    pub fn seed(mut self, seed: crate::properties::SeedChoice) -> Harness {
+        self.properties.seed = seed;
+        self
     }
 
     /// Keeps proptest regression files in `dir` (one per property); their saved
@@ -94,6 +110,7 @@ impl Harness {
             Suite::new(self.adapter)
                 .manifest(manifest)
                 .timeout(self.timeout)
+                .scoring(self.scoring)
                 .properties(self.properties),
         );
         let manifest_check = suite.check_manifest().err();
@@ -115,11 +132,10 @@ impl Harness {
             let class = case.class().to_string();
             let trial = Trial::test(name, move || {
                 let scored = suite.run_case(&info, &case);
-                match scored.outcome {
-                    Outcome::Pass | Outcome::ExpectedFailure | Outcome::Skipped => Ok(()),
-                    Outcome::Fail | Outcome::UnexpectedPass => {
-                        Err(Failed::from(explain_failure(&case, &scored.detail)))
-                    }
+                if scored.outcome.is_unexpected() {
+                    Err(Failed::from(explain_failure(&case, &scored.detail)))
+                } else {
+                    Ok(())
                 }
             })
             .with_kind(class)
@@ -130,14 +146,15 @@ impl Harness {
             let suite = Arc::clone(&suite);
             let trial = Trial::test(property.id(), move || {
                 let result = suite.run_property(property);
-                match result.outcome {
-                    Outcome::Pass | Outcome::ExpectedFailure | Outcome::Skipped => Ok(()),
-                    Outcome::Fail | Outcome::UnexpectedPass => Err(Failed::from(format!(
+                if result.outcome.is_unexpected() {
+                    Err(Failed::from(format!(
                         "{}\n  requirement: {}\n  {}",
                         result.title,
                         property.requirement(),
                         result.detail.trim_end()
-                    ))),
+                    )))
+                } else {
+                    Ok(())
                 }
             })
             .with_kind("property");
@@ -153,17 +170,21 @@ impl Harness {
     }
 }
 
-/// The failure message: expected, got, why it matters, references.
+/// The failure message: expected, got, why it matters, references, where the case is
+/// defined.
 pub fn explain_failure(case: &Case, detail: &str) -> String {
     format!(
-        "{}\n  expected: {}\n  got:      {}\n  sent:     {}\n  why:      {}\n  severity: {}\n  refs:     {}\n  explain:  jwt-conformance explain {}",
+        "{}\n  expected: {}\n  got:      {}\n  sent:     {}\n  why:      {}\n  level:    {} ({})\n  severity: {}\n  refs:     {}\n  defined:  {}\n  explain:  jwt-conformance explain {}",
         case.title,
         describe_expected(&case.expected),
         detail,
         case.description,
         case.requirement,
+        case.level,
+        case.basis,
         case.severity,
         case.refs.join(", "),
+        case.defined_at,
         case.id
     )
 }

@@ -1,9 +1,11 @@
-//! Scoring: what a case's observation means, given what was expected and what the
+//! Scoring: what a case's observation means, given what was expected at the levels the
+//! run scores, what the verifier did with the case's positive control, and what the
 //! adapter's manifest says.
 
-use crate::case::{Case, Expected};
+use crate::case::{Case, Expected, Level, Scoring};
+use crate::rules::{base64url, json, Choice};
 use crate::runner::Observation;
-use crate::verdict::Verdict;
+use crate::verdict::{RejectKind, Verdict};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -11,7 +13,8 @@ use serde_json::{Map, Value};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
-    /// The verifier did what the standard demands.
+    /// The verifier did what the standard demands (and, for a rejection, accepted the
+    /// case's positive control).
     Pass,
     /// The verifier did not, and the manifest does not list the case.
     Fail,
@@ -19,17 +22,38 @@ pub enum Outcome {
     ExpectedFailure,
     /// The manifest lists the case but the verifier now passes it: the manifest is stale.
     UnexpectedPass,
+    /// The verifier rejected the case's token but also its positive control, a valid
+    /// token under the same policy: the rejection proves nothing about the attack. Not a
+    /// failure by itself (the positive cases fail such a verifier), and not a pass.
+    Unconfirmed,
+    /// The verifier deviates from an expectation at a level this run does not score
+    /// (`strict` in a default run) in a way the RFCs permit: stricter than required, or
+    /// not hardened. Information, never a failure, and no manifest entry is needed.
+    Informational,
     /// The case did not run against this adapter (the reason says why).
     Skipped,
 }
 
 impl Outcome {
+    /// All outcomes in report order.
+    pub const ALL: [Outcome; 7] = [
+        Outcome::Pass,
+        Outcome::Fail,
+        Outcome::ExpectedFailure,
+        Outcome::UnexpectedPass,
+        Outcome::Unconfirmed,
+        Outcome::Informational,
+        Outcome::Skipped,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Outcome::Pass => "pass",
             Outcome::Fail => "fail",
             Outcome::ExpectedFailure => "expected_failure",
             Outcome::UnexpectedPass => "unexpected_pass",
+            Outcome::Unconfirmed => "unconfirmed",
+            Outcome::Informational => "informational",
             Outcome::Skipped => "skipped",
         }
     }
@@ -74,42 +98,105 @@ pub struct Scored {
     pub detail: String,
     /// A non-fatal remark, e.g. rejected for another reason than expected.
     pub warning: Option<String>,
+    /// The level of the requirement the verifier failed: the case's own level, or `rfc`
+    /// when a case outside the scored levels still broke a rule every level shares (a
+    /// panic, claims handed back that were not signed).
+    pub failed_at: Option<Level>,
 }
 
-/// Scores an observation; `listed` is the manifest's reason if the case is listed.
-pub fn score(case: &Case, observation: &Observation, listed: Option<&str>) -> Scored {
-    score_fetched(case, observation, &[], listed)
+/// Everything observed for one case.
+#[derive(Clone, Copy, Debug)]
+pub struct Observed<'a> {
+    /// What the verifier did with the case's token.
+    pub token: &'a Observation,
+    /// What it did with the case's positive control, if the case has one.
+    pub control: Option<&'a Observation>,
+    /// Header-supplied URLs the verifier fetched while verifying: any fetch fails the
+    /// case, whatever the verdict, because dereferencing an attacker's URL is itself the
+    /// vulnerability (RFC 8725 section 3.10).
+    pub fetched: &'a [String],
 }
 
-/// Scores an observation knowing which header-supplied URLs the verifier fetched from
-/// the canary while verifying: any fetch fails the case, whatever the verdict, because
-/// dereferencing an attacker's URL is itself the vulnerability (RFC 8725 section 3.10).
-pub fn score_fetched(
+impl<'a> Observed<'a> {
+    /// Just the token's observation: no control, nothing fetched.
+    pub fn token(token: &'a Observation) -> Observed<'a> {
+        Observed {
+            token,
+            control: None,
+            fetched: &[],
+        }
+    }
+}
+
+/// Scores what was observed for `case` in a run scoring `scoring`; `listed` is the
+/// manifest's reason if the case is listed.
+pub fn score(
     case: &Case,
-    observation: &Observation,
-    fetched: &[String],
+    observed: Observed<'_>,
+    scoring: Scoring,
     listed: Option<&str>,
 ) -> Scored {
-    let (verdict, mut reason, mut passed, mut detail, warning) = judge(case, observation);
-    if let Some(url) = fetched.first() {
+    let scored_level = scoring.includes(case.level);
+    let strict = judge(case, &case.expected, observed.token);
+    let judgement = if scored_level {
+        strict.clone()
+    } else {
+        judge(case, &case.expected_under(scoring), observed.token)
+    };
+    let mut passed = judgement.passed;
+    let mut reason = judgement.reason;
+    let mut detail = judgement.detail;
+    let mut failed_at = (!passed).then(|| if scored_level { case.level } else { Level::Rfc });
+    if let Some(url) = observed.fetched.first() {
         passed = false;
+        failed_at = Some(Level::Bcp);
         reason = "fetched a header-supplied URL".to_string();
         detail = format!(
             "fetched {url}: the verifier dereferenced a header-supplied URL (SSRF, RFC 8725 3.10); {detail}"
         );
     }
+    let verdict = judgement.verdict;
+    let deviates = passed && !strict.passed;
+    let unconfirmed = passed && judgement.rejected && !control_accepted(observed.control);
     let outcome = match (verdict, passed, listed) {
-        (VerdictLabel::Unsupported, _, _) if fetched.is_empty() => Outcome::Skipped,
-        (_, true, None) => Outcome::Pass,
-        (_, true, Some(_)) => Outcome::UnexpectedPass,
+        (VerdictLabel::Unsupported, _, _) if observed.fetched.is_empty() => Outcome::Skipped,
         (_, false, None) => Outcome::Fail,
         (_, false, Some(_)) => Outcome::ExpectedFailure,
+        _ if deviates => Outcome::Informational,
+        _ if unconfirmed => Outcome::Unconfirmed,
+        (_, true, None) => Outcome::Pass,
+        (_, true, Some(_)) => Outcome::UnexpectedPass,
     };
     let detail = match (outcome, listed) {
         (Outcome::ExpectedFailure, Some(why)) => format!("{detail}; listed in the manifest: {why}"),
         (Outcome::UnexpectedPass, Some(why)) => format!(
             "the manifest lists this case ({why}) but the verifier now passes it: remove the entry"
         ),
+        (Outcome::Informational, _) => {
+            let how = match case.expected {
+                Expected::Accept { .. } => "stricter than required",
+                _ => "not hardened",
+            };
+            let listed = listed.map_or(String::new(), |why| {
+                format!("; listed in the manifest: {why}")
+            });
+            format!(
+                "{how}: {detail}; the {} expectation ({}) is information in this run{listed}",
+                case.level, case.basis
+            )
+        }
+        (Outcome::Unconfirmed, _) => {
+            let control = observed
+                .control
+                .map_or("not run".to_string(), describe_observation);
+            let listed = listed.map_or(String::new(), |why| {
+                format!("; listed in the manifest: {why}")
+            });
+            format!(
+                "{detail}, but the positive control (a valid token under the same policy) was {control}: \
+                 the rejection does not show the attack was recognised{listed}"
+            )
+        }
         _ => detail,
     };
     Scored {
@@ -117,117 +204,186 @@ pub fn score_fetched(
         verdict,
         reason,
         detail,
+        warning: if scored_level {
+            strict.warning
+        } else {
+            judgement.warning
+        },
+        failed_at: if matches!(outcome, Outcome::Fail | Outcome::ExpectedFailure) {
+            failed_at
+        } else {
+            None
+        },
+    }
+}
+
+/// Whether the control was accepted; a case without a control is confirmed by itself.
+fn control_accepted(control: Option<&Observation>) -> bool {
+    control.is_none_or(|o| matches!(o, Observation::Verdict(Verdict::Accepted { .. })))
+}
+
+/// An observation in a few words, for messages.
+pub fn describe_observation(observation: &Observation) -> String {
+    match observation {
+        Observation::Verdict(Verdict::Accepted { .. }) => "accepted".to_string(),
+        Observation::Verdict(Verdict::Rejected { kind, message }) => {
+            format!("rejected ({kind}): {message}")
+        }
+        Observation::Refused { kind, message } => format!("refused at prepare ({kind}): {message}"),
+        Observation::Verdict(Verdict::Unsupported { why }) | Observation::Unsupported(why) => {
+            format!("unsupported: {why}")
+        }
+        Observation::Skipped(why) => format!("skipped: {why}"),
+        Observation::Panicked(msg) => format!("a panic: {msg}"),
+        Observation::Verdict(Verdict::Broken { why }) => format!("no usable answer: {why}"),
+        Observation::TimedOut(limit) => format!("no answer within {limit:?}"),
+    }
+}
+
+/// One observation against one expectation.
+#[derive(Clone, Debug)]
+struct Judgement {
+    verdict: VerdictLabel,
+    reason: String,
+    passed: bool,
+    /// The pass is a rejection, which a positive control must confirm.
+    rejected: bool,
+    detail: String,
+    warning: Option<String>,
+}
+
+impl Judgement {
+    fn new(verdict: VerdictLabel, reason: impl Into<String>, passed: bool, detail: String) -> Self {
+        Judgement {
+            verdict,
+            reason: reason.into(),
+            passed,
+            rejected: false,
+            detail,
+            warning: None,
+        }
+    }
+}
+
+fn judge(case: &Case, expected: &Expected, observation: &Observation) -> Judgement {
+    let wanted = describe_expected(expected);
+    match observation {
+        Observation::Skipped(why)
+        | Observation::Unsupported(why)
+        | Observation::Verdict(Verdict::Unsupported { why }) => Judgement::new(
+            VerdictLabel::Unsupported,
+            why.clone(),
+            false,
+            format!("not run: {why}"),
+        ),
+        Observation::Panicked(msg) => Judgement::new(
+            VerdictLabel::Panicked,
+            msg.clone(),
+            false,
+            format!("expected {wanted}, but the verifier panicked: {msg}"),
+        ),
+        Observation::Verdict(Verdict::Broken { why }) => Judgement::new(
+            VerdictLabel::Panicked,
+            why.clone(),
+            false,
+            format!("expected {wanted}, but the verifier gave no usable answer: {why}"),
+        ),
+        Observation::TimedOut(limit) => Judgement::new(
+            VerdictLabel::TimedOut,
+            format!("no answer within {limit:?}"),
+            false,
+            format!("expected {wanted}, but the verifier gave no answer within {limit:?}"),
+        ),
+        Observation::Refused { kind, message } => {
+            judge_rejection(expected, *kind, &format!("at prepare: {message}"))
+        }
+        Observation::Verdict(Verdict::Rejected { kind, message }) => {
+            judge_rejection(expected, *kind, message)
+        }
+        Observation::Verdict(Verdict::Accepted { claims }) => {
+            judge_acceptance(case, expected, claims)
+        }
+    }
+}
+
+fn judge_rejection(expected: &Expected, kind: RejectKind, message: &str) -> Judgement {
+    let got = format!("rejected ({kind}): {message}");
+    let (passed, detail, warning) = match expected {
+        Expected::Reject { kind: wanted } => (
+            true,
+            got,
+            (*wanted != kind).then(|| {
+                format!("rejected as {kind}, expected {wanted}: right verdict, possibly for the wrong reason")
+            }),
+        ),
+        Expected::Either { why } => (true, format!("{got} (either is allowed: {why})"), None),
+        Expected::Accept { .. } => (false, format!("expected accept, got {got}"), None),
+    };
+    Judgement {
+        verdict: VerdictLabel::Rejected,
+        reason: kind.to_string(),
+        passed,
+        rejected: passed,
+        detail,
         warning,
     }
 }
 
-type Judgement = (VerdictLabel, String, bool, String, Option<String>);
-
-fn judge(case: &Case, observation: &Observation) -> Judgement {
-    let expected = describe_expected(&case.expected);
-    match observation {
-        Observation::Skipped(why) | Observation::Unsupported(why) => (
-            VerdictLabel::Unsupported,
-            why.clone(),
-            false,
-            format!("not run: {why}"),
-            None,
-        ),
-        Observation::Verdict(Verdict::Unsupported { why }) => (
-            VerdictLabel::Unsupported,
-            why.clone(),
-            false,
-            format!("not run: {why}"),
-            None,
-        ),
-        Observation::Panicked(msg) => (
-            VerdictLabel::Panicked,
-            msg.clone(),
-            false,
-            format!("expected {expected}, but the verifier panicked: {msg}"),
-            None,
-        ),
-        Observation::Verdict(Verdict::Broken { why }) => (
-            VerdictLabel::Panicked,
-            why.clone(),
-            false,
-            format!("expected {expected}, but the verifier gave no usable answer: {why}"),
-            None,
-        ),
-        Observation::TimedOut(limit) => (
-            VerdictLabel::TimedOut,
-            format!("no answer within {limit:?}"),
-            false,
-            format!("expected {expected}, but the verifier gave no answer within {limit:?}"),
-            None,
-        ),
-        Observation::Refused { kind, message } => {
-            judge_rejection(case, *kind, &format!("at prepare: {message}"))
-        }
-        Observation::Verdict(Verdict::Rejected { kind, message }) => {
-            judge_rejection(case, *kind, message)
-        }
-        Observation::Verdict(Verdict::Accepted { claims }) => judge_acceptance(case, claims),
-    }
-}
-
-fn judge_rejection(case: &Case, kind: crate::RejectKind, message: &str) -> Judgement {
-    let got = format!("rejected ({kind}): {message}");
-    match &case.expected {
-        Expected::Reject { kind: wanted } => {
-            let warning = (*wanted != kind).then(|| {
-                format!("rejected as {kind}, expected {wanted}: right verdict, possibly for the wrong reason")
-            });
-            (VerdictLabel::Rejected, kind.to_string(), true, got, warning)
-        }
-        Expected::Either { why } => (
-            VerdictLabel::Rejected,
-            kind.to_string(),
-            true,
-            format!("{got} (either is allowed: {why})"),
-            None,
-        ),
-        Expected::Accept { .. } => (
-            VerdictLabel::Rejected,
-            kind.to_string(),
-            false,
-            format!("expected accept, got {got}"),
-            None,
-        ),
-    }
-}
-
-fn judge_acceptance(case: &Case, claims: &Map<String, Value>) -> Judgement {
+fn judge_acceptance(case: &Case, expected: &Expected, claims: &Map<String, Value>) -> Judgement {
     let got = format!("accepted with claims {}", Value::Object(claims.clone()));
-    match &case.expected {
-        Expected::Accept { claims: wanted } if wanted == claims => {
-            (VerdictLabel::Accepted, String::new(), true, got, None)
-        }
-        Expected::Accept { claims: wanted } => (
-            VerdictLabel::Accepted,
-            "claims differ".to_string(),
-            false,
-            format!(
-                "expected accept with claims {}, but {got}",
-                Value::Object(wanted.clone())
+    let accepted = |passed, reason: &str, detail| {
+        Judgement::new(VerdictLabel::Accepted, reason, passed, detail)
+    };
+    match expected {
+        Expected::Accept { claims: wanted } => match json::difference(wanted, claims) {
+            None => accepted(true, "", got),
+            Some(diff) => accepted(
+                false,
+                "claims differ",
+                format!(
+                    "expected accept with claims {}, but {got}: {diff}",
+                    Value::Object(wanted.clone())
+                ),
             ),
-            None,
-        ),
-        Expected::Either { why } => (
-            VerdictLabel::Accepted,
-            String::new(),
-            true,
-            format!("{got} (either is allowed: {why})"),
-            None,
-        ),
-        Expected::Reject { kind } => (
-            VerdictLabel::Accepted,
-            "accepted".to_string(),
+        },
+        Expected::Either { why } => match signed_claims(&case.token) {
+            Ok(signed) => match json::difference(&signed, claims) {
+                None => accepted(true, "", format!("{got} (either is allowed: {why})")),
+                Some(diff) => accepted(
+                    false,
+                    "claims differ",
+                    format!(
+                        "either answer is allowed ({why}), but an acceptance must hand back the signed \
+                         claims as the RFCs resolve them, {}; {got}: {diff}",
+                        Value::Object(signed)
+                    ),
+                ),
+            },
+            Err(why_not) => accepted(
+                false,
+                "accepted",
+                format!("{got}, but the payload holds no claims the RFCs can resolve: {why_not}"),
+            ),
+        },
+        Expected::Reject { kind } => accepted(
             false,
+            "accepted",
             format!("expected reject ({kind}), but the token was {got}"),
-            None,
         ),
     }
+}
+
+/// The claims of a compact JWS as the RFCs resolve them (see
+/// [`json::resolved_claims`]); its payload segment read with the padding and trailing
+/// bits a lenient base64url decoder tolerates.
+pub fn signed_claims(token: &str) -> Result<Map<String, Value>, String> {
+    let segment = token
+        .split('.')
+        .nth(1)
+        .ok_or_else(|| "the token has no payload segment".to_string())?;
+    let payload = base64url::decode(segment, Choice::Lenient)
+        .map_err(|e| format!("the payload is not base64url: {e}"))?;
+    json::resolved_claims(&payload).map_err(|e| format!("the payload {e}"))
 }
 
 /// "reject (expired)", "accept with exactly the signed claims", "either".
@@ -244,23 +400,153 @@ mod tests {
     use super::*;
     use crate::verdict::RejectKind;
 
-    #[test]
-    fn a_broken_answer_fails_even_where_a_rejection_was_expected() {
-        let case = Case::builder("format/example", "t")
+    fn case(level: Level) -> Case {
+        Case::builder("format/example", "t")
             .refs(["RFC7515#section-7.1"])
+            .level(level, "RFC7515#section-7.1")
             .token("a.b.c")
             .expect_reject(RejectKind::Malformed)
-            .build();
+            .build()
+    }
+
+    fn accepted(claims: Value) -> Observation {
+        Observation::Verdict(Verdict::accepted(claims))
+    }
+
+    fn rejected() -> Observation {
+        Observation::Verdict(Verdict::rejected(RejectKind::Malformed, "bad"))
+    }
+
+    #[test]
+    fn a_broken_answer_fails_even_where_a_rejection_was_expected() {
         let broken = Observation::Verdict(Verdict::Broken {
             why: "garbage reply: `oops`".to_string(),
         });
-        let scored = score(&case, &broken, None);
+        let scored = score(
+            &case(Level::Rfc),
+            Observed::token(&broken),
+            Scoring::Default,
+            None,
+        );
         assert_eq!(scored.outcome, Outcome::Fail);
         assert_eq!(scored.verdict, VerdictLabel::Panicked);
+        assert_eq!(scored.failed_at, Some(Level::Rfc));
         assert!(scored.detail.contains("`oops`"), "{}", scored.detail);
+        let listed = score(
+            &case(Level::Rfc),
+            Observed::token(&broken),
+            Scoring::Default,
+            Some("known"),
+        );
+        assert_eq!(listed.outcome, Outcome::ExpectedFailure);
+        // A panic fails a strict case even in a default run.
+        let strict = score(
+            &case(Level::Strict),
+            Observed::token(&broken),
+            Scoring::Default,
+            None,
+        );
+        assert_eq!(strict.outcome, Outcome::Fail);
+        assert_eq!(strict.failed_at, Some(Level::Rfc));
+    }
+
+    #[test]
+    fn a_rejection_counts_only_when_the_control_was_accepted() {
+        let control_ok = accepted(serde_json::json!({}));
+        let control_rejected = rejected();
+        let token = rejected();
+        let with = |control| Observed {
+            token: &token,
+            control: Some(control),
+            fetched: &[],
+        };
+        let c = case(Level::Rfc);
         assert_eq!(
-            score(&case, &broken, Some("known")).outcome,
+            score(&c, with(&control_ok), Scoring::Default, None).outcome,
+            Outcome::Pass
+        );
+        let unconfirmed = score(&c, with(&control_rejected), Scoring::Default, None);
+        assert_eq!(unconfirmed.outcome, Outcome::Unconfirmed);
+        assert!(
+            unconfirmed.detail.contains("positive control"),
+            "{}",
+            unconfirmed.detail
+        );
+        assert!(!unconfirmed.outcome.is_unexpected());
+        // Listed and unconfirmed: not proven stale either.
+        assert_eq!(
+            score(&c, with(&control_rejected), Scoring::Default, Some("x")).outcome,
+            Outcome::Unconfirmed
+        );
+    }
+
+    #[test]
+    fn a_strict_deviation_is_information_by_default_and_a_failure_when_strict() {
+        // Accepting a strict reject case, with the signed claims: not hardened.
+        let token = format!(
+            "{}.{}.",
+            crate::b64::encode("{}"),
+            crate::b64::encode(r#"{"a":1}"#)
+        );
+        let mut c = case(Level::Strict);
+        c.token = token;
+        let ok = accepted(serde_json::json!({"a": 1.0}));
+        let by_default = score(&c, Observed::token(&ok), Scoring::Default, None);
+        assert_eq!(by_default.outcome, Outcome::Informational);
+        assert!(
+            by_default.detail.starts_with("not hardened"),
+            "{}",
+            by_default.detail
+        );
+        let strict = score(&c, Observed::token(&ok), Scoring::Strict, None);
+        assert_eq!(
+            (strict.outcome, strict.failed_at),
+            (Outcome::Fail, Some(Level::Strict))
+        );
+        assert_eq!(
+            score(&c, Observed::token(&ok), Scoring::Strict, Some("x")).outcome,
             Outcome::ExpectedFailure
+        );
+        // Listed but only informational by default: no stale entry.
+        assert_eq!(
+            score(&c, Observed::token(&ok), Scoring::Default, Some("x")).outcome,
+            Outcome::Informational
+        );
+        // Other claims than the signed ones fail at rfc whatever the level.
+        let wrong = accepted(serde_json::json!({"a": 2}));
+        let scored = score(&c, Observed::token(&wrong), Scoring::Default, None);
+        assert_eq!(
+            (scored.outcome, scored.failed_at),
+            (Outcome::Fail, Some(Level::Rfc))
+        );
+        assert!(
+            scored.detail.contains(r#"changed "a""#),
+            "{}",
+            scored.detail
+        );
+    }
+
+    #[test]
+    fn an_either_acceptance_must_return_the_lexically_last_duplicate() {
+        let payload = r#"{"sub":"first","sub":"last"}"#;
+        let c = Case::builder("json-ambiguity/example", "t")
+            .rfc("RFC7519#section-4")
+            .token(format!(
+                "{}.{}.",
+                crate::b64::encode("{}"),
+                crate::b64::encode(payload)
+            ))
+            .expect_either("duplicates")
+            .build();
+        let last = accepted(serde_json::json!({"sub": "last"}));
+        let first = accepted(serde_json::json!({"sub": "first"}));
+        assert_eq!(
+            score(&c, Observed::token(&last), Scoring::Default, None).outcome,
+            Outcome::Pass
+        );
+        assert_eq!(
+            score(&c, Observed::token(&first), Scoring::Default, None).outcome,
+            Outcome::Fail
         );
     }
 }

@@ -3,6 +3,7 @@
 
 use crate::adapter::{Adapter, PrepareError};
 use crate::case::Case;
+use crate::policy::Policy;
 use crate::verdict::{RejectKind, Verdict};
 use std::any::Any;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -45,15 +46,28 @@ pub fn panic_message(payload: &(dyn Any + Send)) -> String {
 /// Prepares a verifier for the case's policy and verifies its token, on a worker thread
 /// that is abandoned if it overruns `timeout`.
 pub fn observe(adapter: &Arc<dyn Adapter>, case: &Case, timeout: Duration) -> Observation {
+    observe_token(adapter, &case.id, &case.policy, &case.token, timeout)
+}
+
+/// Prepares a verifier for `policy` and verifies `token` as request `id`, on a worker
+/// thread that is abandoned if it overruns `timeout`.
+pub fn observe_token(
+    adapter: &Arc<dyn Adapter>,
+    id: &str,
+    policy: &Policy,
+    token: &str,
+    timeout: Duration,
+) -> Observation {
     let (tx, rx) = mpsc::channel();
     let adapter = Arc::clone(adapter);
-    let policy = case.policy.clone();
-    let token = case.token.clone();
+    let policy = policy.clone();
+    let token = token.to_string();
+    let id = id.to_string();
     let spawned = thread::Builder::new()
-        .name(format!("verify {}", case.id))
+        .name(format!("verify {id}"))
         .spawn(move || {
             let result = catch_unwind(AssertUnwindSafe(|| match adapter.prepare(&policy) {
-                Ok(verifier) => Observation::Verdict(verifier.verify(&token)),
+                Ok(verifier) => Observation::Verdict(verifier.verify_request(&id, &token)),
                 Err(PrepareError::Refused { kind, message }) => {
                     Observation::Refused { kind, message }
                 }

@@ -3,16 +3,17 @@
 
 use crate::adapter::{Adapter, AdapterInfo};
 use crate::canary::Canary;
-use crate::case::{Case, Severity};
+use crate::case::{Case, Control, Scoring, Severity};
 use crate::catalogue;
 use crate::context::{Context, NOMINAL_CANARY};
 use crate::forge;
 use crate::manifest::{Manifest, ManifestError};
-use crate::outcome::{score_fetched, Outcome, Scored, VerdictLabel};
+use crate::outcome::{score, Observed, Scored, VerdictLabel};
 use crate::properties::{self, Property, PropertyConfig};
 use crate::report::{CaseResult, Report};
-use crate::runner::{observe, Observation, DEFAULT_TIMEOUT};
-use std::sync::{Arc, OnceLock};
+use crate::runner::{observe, observe_token, Observation, DEFAULT_TIMEOUT};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::Duration;
 
 /// Runs the catalogue against one adapter.
@@ -25,7 +26,15 @@ pub struct Suite {
     canary: OnceLock<Result<Canary, String>>,
     /// How the properties run (their timeout is the suite's).
     properties: PropertyConfig,
+    /// Which levels are scored.
+    scoring: Scoring,
+    /// What the adapter did with each distinct positive control, observed once each
+    /// however many cases share it.
+    controls: Mutex<HashMap<ControlKey, Arc<OnceLock<Observation>>>>,
 }
+
+/// A control's identity: its policy (as protocol JSON) and its token.
+type ControlKey = (String, String);
 
 impl Suite {
     /// A suite for `adapter` with an empty manifest and the default time limit.
@@ -37,7 +46,20 @@ impl Suite {
             filter: None,
             canary: OnceLock::new(),
             properties: PropertyConfig::default(),
+            scoring: Scoring::Default,
+            controls: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Which levels are scored: `rfc` and `bcp` by default, every level when strict.
+    pub fn scoring(mut self, scoring: Scoring) -> Suite {
+        self.scoring = scoring;
+        self
+    }
+
+    /// The levels this suite scores.
+    pub fn scored_levels(&self) -> Scoring {
+        self.scoring
     }
 
     /// Case counts, seed and regression files for the properties.
@@ -109,6 +131,7 @@ impl Suite {
     pub fn run_property(&self, property: Property) -> CaseResult {
         let config = PropertyConfig {
             timeout: self.timeout,
+            scoring: self.scoring,
             ..self.properties.clone()
         };
         let run = properties::check(&self.adapter, property, &config);
@@ -116,8 +139,30 @@ impl Suite {
         properties::case_result(&run, scored)
     }
 
+    /// What the adapter does with `case`'s positive control, observed on first use and
+    /// shared by every case with the same control.
+    fn control(&self, case: &Case, control: &Control) -> Observation {
+        let key = (control.policy.to_json().to_string(), control.token.clone());
+        let cell = {
+            let mut controls = self.controls.lock().unwrap_or_else(PoisonError::into_inner);
+            Arc::clone(controls.entry(key).or_default())
+        };
+        cell.get_or_init(|| {
+            observe_token(
+                &self.adapter,
+                &format!("control/{}", case.id),
+                &control.policy,
+                &control.token,
+                self.timeout,
+            )
+        })
+        .clone()
+    }
+
     /// Observes and scores one case. A case whose token points at the canary fails if
-    /// the verifier fetched anything under the case's own path, `/<case id>/`.
+    /// the verifier fetched anything under the case's own path, `/<case id>/`. A
+    /// rejection counts as a pass only if the adapter accepts the case's positive
+    /// control.
     pub fn run_case(&self, info: &AdapterInfo, case: &Case) -> Scored {
         let canary = self.canary();
         let skip = case.skip_reason(&info.algorithms, info.clock).or_else(|| {
@@ -132,7 +177,20 @@ impl Suite {
         let fetched = canary
             .map(|c| c.fetched_under(&format!("/{}/", case.id)))
             .unwrap_or_default();
-        score_fetched(case, &observation, &fetched, self.manifest.reason(&case.id))
+        let rejected = matches!(
+            observation,
+            Observation::Refused { .. } | Observation::Verdict(crate::Verdict::Rejected { .. })
+        );
+        let control = match &case.control {
+            Some(control) if rejected => Some(self.control(case, control)),
+            _ => None,
+        };
+        let observed = Observed {
+            token: &observation,
+            control: control.as_ref(),
+            fetched: &fetched,
+        };
+        score(case, observed, self.scoring, self.manifest.reason(&case.id))
     }
 
     /// One line per catalogue case, sorted: `id outcome verdict`, the verdict of a
@@ -170,7 +228,7 @@ impl Suite {
                     .map(|p| self.run_property(p)),
             )
             .collect();
-        Ok(Report::new(&info, results))
+        Ok(Report::new(&info, self.scoring, results))
     }
 }
 
@@ -195,34 +253,26 @@ pub fn severity_rank(s: Severity) -> usize {
         .unwrap_or(usize::MAX)
 }
 
-impl Outcome {
-    /// All outcomes in report order.
-    pub const ALL: [Outcome; 5] = [
-        Outcome::Pass,
-        Outcome::Fail,
-        Outcome::ExpectedFailure,
-        Outcome::UnexpectedPass,
-        Outcome::Skipped,
-    ];
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::adapter::{Clock, PrepareError, Verifier};
     use crate::alg::Alg;
+    use crate::outcome::Outcome;
     use crate::policy::Policy;
     use crate::verdict::{RejectKind, Verdict};
     use std::io::{Read, Write};
     use std::net::TcpStream;
 
-    /// Rejects every token, after fetching its `jku` or `x5u` when `fetch` is set.
+    /// Fetches a token's `jku` or `x5u` when `fetch` is set, then accepts exactly the
+    /// tokens one of the policy's keys signed with the header's `alg`.
     struct Fetcher {
         fetch: bool,
     }
 
     struct FetchingVerifier {
         fetch: bool,
+        policy: Policy,
     }
 
     impl Adapter for Fetcher {
@@ -234,8 +284,11 @@ mod tests {
                 clock: Clock::Injectable,
             }
         }
-        fn prepare(&self, _: &Policy) -> Result<Box<dyn Verifier>, PrepareError> {
-            Ok(Box::new(FetchingVerifier { fetch: self.fetch }))
+        fn prepare(&self, policy: &Policy) -> Result<Box<dyn Verifier>, PrepareError> {
+            Ok(Box::new(FetchingVerifier {
+                fetch: self.fetch,
+                policy: policy.clone(),
+            }))
         }
     }
 
@@ -249,6 +302,21 @@ mod tests {
             let url = header["jku"].as_str().or(header["x5u"].as_str());
             if let (true, Some(url)) = (self.fetch, url) {
                 get(url);
+            }
+            let alg = header["alg"].as_str().and_then(|a| a.parse::<Alg>().ok());
+            let (input, signature) = token.rsplit_once('.').unwrap_or_default();
+            let signature = crate::b64::decode(signature).unwrap_or_default();
+            let signed = alg.is_some_and(|alg| {
+                self.policy
+                    .keys
+                    .keys
+                    .iter()
+                    .any(|key| forge::verify(alg, key, input.as_bytes(), &signature))
+            });
+            if signed {
+                return Verdict::Accepted {
+                    claims: crate::outcome::signed_claims(token).unwrap_or_default(),
+                };
             }
             Verdict::rejected(RejectKind::Signature, "untrusted key")
         }

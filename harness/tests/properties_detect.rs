@@ -269,7 +269,7 @@ fn run(flaw: Flaw, clock: Clock, property: Property, cases: u32) -> PropertyRun 
     let adapter: Arc<dyn Adapter> = Arc::new(Subject { flaw, clock });
     let config = PropertyConfig {
         cases: Some(cases),
-        seed: Some(SEED),
+        seed: jwt_conformance::properties::SeedChoice::Fixed(SEED),
         ..PropertyConfig::default()
     };
     check(&adapter, property, &config)

@@ -41,8 +41,9 @@
 //! 3. The harness closes stdin to end the run, then gives the verifier half a second to
 //!    exit before killing it.
 //!
-//! The id is the case id when the request comes from the harness runner, which names its
-//! worker thread `verify CASE_ID`, and `case-N` otherwise.
+//! The id is the request's ([`Verifier::verify_request`]): the case id, `control/CASE_ID`
+//! for a case's positive control, `property/NAME#N` for a property's tokens, and
+//! `request-N` for a plain [`Verifier::verify`].
 //!
 //! ## Failures
 //! A whole run uses one process. A verifier that answers garbage (not JSON, another id,
@@ -67,7 +68,6 @@ use std::fmt;
 use std::process::ExitStatus;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::thread;
 use std::time::{Duration, Instant};
 
 /// How much of the verifier's stderr goes into a failed case's message.
@@ -216,8 +216,17 @@ struct ProcessVerifier {
 }
 
 impl Verifier for ProcessVerifier {
+    /// A request outside the runner: numbered `request-N`.
     fn verify(&self, token: &str) -> Verdict {
-        self.shared.verify(token, &self.policy)
+        let n = self.shared.requests.fetch_add(1, Ordering::Relaxed) + 1;
+        self.shared
+            .verify(&format!("request-{n}"), token, &self.policy)
+    }
+
+    /// The request's id (the case id, `control/CASE_ID`, `property/NAME#N`) is the
+    /// protocol message's `id`, so the verifier's own logs name the case.
+    fn verify_request(&self, id: &str, token: &str) -> Verdict {
+        self.shared.verify(id, token, &self.policy)
     }
 }
 
@@ -279,7 +288,7 @@ impl Shared {
 
     /// One case: (re)start the process if needed, ask, and read the answer. Anything but
     /// a well-formed answer in time fails the case and retires the process.
-    fn verify(&self, token: &str, policy: &Policy) -> Verdict {
+    fn verify(&self, id: &str, token: &str, policy: &Policy) -> Verdict {
         let mut process = self.lock();
         let deadline = deadline_after(self.timeout);
         let mut child = match std::mem::replace(&mut *process, Process::Retired) {
@@ -297,7 +306,7 @@ impl Shared {
                 return Verdict::Broken { why };
             }
         };
-        match self.exchange(&mut child, token, policy, deadline) {
+        match self.exchange(&mut child, id, token, policy, deadline) {
             Ok(verdict) => {
                 *process = Process::Live(child);
                 verdict
@@ -312,14 +321,14 @@ impl Shared {
     fn exchange(
         &self,
         child: &mut Child,
+        id: &str,
         token: &str,
         policy: &Policy,
         deadline: Instant,
     ) -> Result<Verdict, String> {
-        let id = self.request_id();
-        child.send(&protocol::verify_request(&id, token, policy));
+        child.send(&protocol::verify_request(id, token, policy));
         match child.recv(deadline) {
-            Reply::Line(line) => protocol::parse_result(&line, &id),
+            Reply::Line(line) => protocol::parse_result(&line, id),
             Reply::TooLong { head, len } => Err(format!(
                 "garbage reply (a line of {len} bytes, over the {} MiB limit): {}",
                 MAX_LINE >> 20,
@@ -341,19 +350,6 @@ impl Shared {
                 ended(status),
                 stderr_excerpt(&child.stderr_tail())
             )),
-        }
-    }
-
-    /// The case id when called from the runner's worker thread (named `verify CASE_ID`),
-    /// so the verifier's own logs name the case; a sequence number otherwise.
-    fn request_id(&self) -> String {
-        let n = self.requests.fetch_add(1, Ordering::Relaxed) + 1;
-        match thread::current()
-            .name()
-            .and_then(|t| t.strip_prefix("verify "))
-        {
-            Some(case) if !case.is_empty() => case.to_string(),
-            _ => format!("case-{n}"),
         }
     }
 }
@@ -449,28 +445,5 @@ mod tests {
                 .starts_with("cannot start the verifier `/nonexistent/verifier --flag`: "),
             "{missing}"
         );
-    }
-
-    #[test]
-    fn request_ids_name_the_case_on_runner_threads() {
-        let shared = Shared {
-            command_line: String::new(),
-            argv: Vec::new(),
-            timeout: Duration::ZERO,
-            process: Mutex::new(Process::Retired),
-            requests: AtomicU64::new(0),
-        };
-        thread::scope(|s| {
-            let named = thread::Builder::new()
-                .name("verify rfc7515/a.1-hs256".into())
-                .spawn_scoped(s, || shared.request_id())
-                .unwrap();
-            assert_eq!(named.join().unwrap(), "rfc7515/a.1-hs256");
-            let other = thread::Builder::new()
-                .name("worker".into())
-                .spawn_scoped(s, || shared.request_id())
-                .unwrap();
-            assert_eq!(other.join().unwrap(), "case-2");
-        });
     }
 }

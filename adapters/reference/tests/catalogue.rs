@@ -85,7 +85,8 @@ fn run(adapter: Arc<dyn Adapter>, one_defect: bool) -> Run {
         if let Some(control) = &case.control {
             run.controls += 1;
             let mut as_control = case.clone();
-            as_control.token = control.clone();
+            as_control.token = control.token.clone();
+            as_control.policy = control.policy.clone();
             match observe(&adapter, &as_control, DEFAULT_TIMEOUT) {
                 Observation::Verdict(Verdict::Accepted { .. }) => {}
                 other => run.offences.push(format!(

@@ -44,7 +44,10 @@ pub fn run(args: CorpusArgs) -> Result<ExitCode, UsageError> {
         let stem = case.id.replace('/', "__");
         let files = [
             (format!("{stem}.jwt"), Some(&case.token)),
-            (format!("{stem}.control.jwt"), case.control.as_ref()),
+            (
+                format!("{stem}.control.jwt"),
+                case.control.as_ref().map(|c| &c.token),
+            ),
         ];
         for (name, token) in files {
             let Some(token) = token else { continue };

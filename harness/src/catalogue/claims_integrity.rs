@@ -328,7 +328,7 @@ mod tests {
             let Expected::Reject { .. } = case.expected else {
                 continue;
             };
-            let control = case.control.as_deref().unwrap();
+            let control = case.control_token().unwrap();
             assert!(macs(control, "oct-a"), "{}: control", case.id);
             assert!(
                 !macs(&case.token, "oct-a") && !macs(&case.token, "oct-b"),
@@ -351,8 +351,8 @@ mod tests {
         ))
         .unwrap();
         let control: Value = serde_json::from_slice(&payload(
-            &find("claims-integrity/payload-reserialised")
-                .control
+            find("claims-integrity/payload-reserialised")
+                .control_token()
                 .unwrap(),
         ))
         .unwrap();

@@ -284,7 +284,7 @@ mod tests {
             let case = i.case(&ctx);
             assert!(signed_by(i.alg, i.attacker(), &case.token), "{}", case.id);
             assert!(!signed_by(i.alg, i.trusted(), &case.token), "{}", case.id);
-            let control = case.control.as_deref().unwrap();
+            let control = case.control_token().unwrap();
             assert!(signed_by(i.alg, i.trusted(), control), "{}", case.id);
             assert_eq!(header_of(control), header_of(&case.token), "{}", case.id);
             let header = header_of(&case.token);

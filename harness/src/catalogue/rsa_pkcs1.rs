@@ -309,7 +309,7 @@ mod tests {
             );
             // The control's honest encoding passes the lenient parser too, and a
             // garbled hash does not: the parser does check the digest.
-            let control = case.control.as_deref().unwrap();
+            let control = case.control_token().unwrap();
             let honest = RawRsa::from_jwk(&case.policy.keys.keys[0])
                 .unwrap()
                 .open(&signature_of(control));

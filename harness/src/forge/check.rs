@@ -87,8 +87,7 @@ pub fn assert_controls_valid(cases: &[Case]) {
 }
 
 fn control_of(case: &Case) -> &str {
-    case.control
-        .as_deref()
+    case.control_token()
         .unwrap_or_else(|| panic!("{} has no control", case.id))
 }
 

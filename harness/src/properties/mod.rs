@@ -30,10 +30,13 @@ mod run;
 mod score;
 mod time_window;
 
-pub use run::{check, Counterexample, Finding, PropertyConfig, PropertyRun, Tally, DEFAULT_CASES};
+pub use run::{
+    check, derived_seed, Counterexample, Finding, PropertyConfig, PropertyRun, SeedChoice, Tally,
+    DEFAULT_CASES,
+};
 pub use score::{case_result, score};
 
-use crate::case::Severity;
+use crate::case::{Level, Severity};
 
 /// One property of the suite.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -126,6 +129,20 @@ impl Property {
             Property::NoForgery | Property::MutationClosure => Severity::Critical,
             Property::TimeWindow | Property::AudienceIssuer => Severity::High,
             Property::Completeness | Property::Robustness => Severity::Medium,
+        }
+    }
+
+    /// How binding the property is, and the reference whose sentence sets it. Checks
+    /// within a property that only hardening asks for (exact time boundaries, unusual
+    /// NumericDates, duplicate names) accept either answer outside strict runs.
+    pub fn level(self) -> (Level, &'static str) {
+        match self {
+            Property::NoForgery | Property::MutationClosure | Property::Robustness => {
+                (Level::Rfc, "RFC7515#section-5.2")
+            }
+            Property::Completeness => (Level::Rfc, "RFC7519#section-7.2"),
+            Property::TimeWindow => (Level::Rfc, "RFC7519#section-4.1.4"),
+            Property::AudienceIssuer => (Level::Bcp, "RFC8725#section-3.9"),
         }
     }
 

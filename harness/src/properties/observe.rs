@@ -23,7 +23,7 @@ enum Step {
 pub(crate) fn observe_all(
     adapter: &Arc<dyn Adapter>,
     policy: &Policy,
-    tokens: &[String],
+    tokens: &[(String, String)],
     timeout: Duration,
 ) -> Vec<Observation> {
     let (tx, rx) = mpsc::channel();
@@ -52,10 +52,11 @@ pub(crate) fn observe_all(
             if tx.send(Step::Prepared).is_err() {
                 return;
             }
-            for token in &owned {
-                let observation = catch_unwind(AssertUnwindSafe(|| verifier.verify(token)))
-                    .map(Observation::Verdict)
-                    .unwrap_or_else(|p| Observation::Panicked(panic_message(&*p)));
+            for (id, token) in &owned {
+                let observation =
+                    catch_unwind(AssertUnwindSafe(|| verifier.verify_request(id, token)))
+                        .map(Observation::Verdict)
+                        .unwrap_or_else(|p| Observation::Panicked(panic_message(&*p)));
                 // The receiver is gone once a token timed out; nothing left to do.
                 if tx.send(Step::Verified(observation)).is_err() {
                     return;

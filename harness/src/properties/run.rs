@@ -8,6 +8,7 @@ use super::{
     audience_issuer, completeness, mutation_closure, no_forgery, robustness, time_window, Property,
 };
 use crate::adapter::{Adapter, AdapterInfo};
+use crate::case::Scoring;
 use crate::outcome::VerdictLabel;
 use crate::policy::Policy;
 use crate::runner::{Observation, DEFAULT_TIMEOUT};
@@ -42,22 +43,28 @@ const SHRINK_MILLIS: u32 = 10_000;
 pub struct PropertyConfig {
     /// Generated cases; `None` means `PROPTEST_CASES`, else [`DEFAULT_CASES`].
     pub cases: Option<u32>,
-    /// The run's seed; `None` means `PROPTEST_RNG_SEED`, else a random one (printed).
-    pub seed: Option<u64>,
+    /// The run's seed: `Derived` (the default) takes `PROPTEST_RNG_SEED` if set, else a
+    /// seed derived from the property id and the tool version, so that the same build
+    /// finds the same counterexamples every run; `Random` explores.
+    pub seed: SeedChoice,
     /// Where regression files live (`<dir>/<property name>.txt`); their saved cases
     /// replay before any new one. `None` keeps nothing.
     pub regressions_dir: Option<PathBuf>,
     /// Time limit for `prepare` and for each `verify`.
     pub timeout: Duration,
+    /// Which levels the oracles hold a verifier to: outside them a rule's permitted
+    /// other answer is accepted.
+    pub scoring: Scoring,
 }
 
 impl Default for PropertyConfig {
     fn default() -> Self {
         PropertyConfig {
             cases: None,
-            seed: None,
+            seed: SeedChoice::Derived,
             regressions_dir: None,
             timeout: DEFAULT_TIMEOUT,
+            scoring: Scoring::Default,
         }
     }
 }
@@ -74,15 +81,61 @@ impl PropertyConfig {
             .unwrap_or(DEFAULT_CASES)
     }
 
-    fn seed(&self) -> u64 {
-        self.seed
-            .or_else(|| env("PROPTEST_RNG_SEED"))
-            .unwrap_or_else(|| {
+    /// The seed `property` runs with.
+    pub fn seed_for(&self, property: Property) -> u64 {
+        match self.seed {
+            SeedChoice::Fixed(seed) => seed,
+            SeedChoice::Derived => {
+                env("PROPTEST_RNG_SEED").unwrap_or_else(|| derived_seed(property.id()))
+            }
+            SeedChoice::Random => {
                 use std::hash::BuildHasher;
                 std::collections::hash_map::RandomState::new()
                     .hash_one(std::time::SystemTime::now())
-            })
+            }
+        }
     }
+}
+
+/// Where a property run's seed comes from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SeedChoice {
+    /// `PROPTEST_RNG_SEED` if set, else derived from the property id and the tool
+    /// version: reproducible run to run.
+    #[default]
+    Derived,
+    /// This seed.
+    Fixed(u64),
+    /// A fresh random seed each run (printed with any failure), for exploration.
+    Random,
+}
+
+impl std::str::FromStr for SeedChoice {
+    type Err = String;
+
+    /// `random`, or a number.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim() {
+            "random" => Ok(SeedChoice::Random),
+            n => n
+                .parse()
+                .map(SeedChoice::Fixed)
+                .map_err(|_| format!("{s:?} is neither a number nor `random`")),
+        }
+    }
+}
+
+/// The first eight bytes of SHA-256 over `jwt-conformance VERSION ID`: stable across
+/// runs, platforms and Rust versions (unlike std's hashers).
+pub fn derived_seed(id: &str) -> u64 {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(format!(
+        "jwt-conformance {} {id}",
+        env!("CARGO_PKG_VERSION")
+    ));
+    let mut bytes = [0u8; 8];
+    bytes.copy_from_slice(&digest[..8]);
+    u64::from_be_bytes(bytes)
 }
 
 /// Verdicts seen while a property ran (shrinking included).
@@ -226,6 +279,10 @@ pub(crate) enum Stop {
 
 /// What the property code needs while it runs.
 pub(crate) struct Ctx {
+    /// The property, whose id names each request.
+    pub property: Property,
+    /// Requests sent so far, numbering the next one.
+    requests: std::cell::Cell<u64>,
     pub adapter: Arc<dyn Adapter>,
     pub info: AdapterInfo,
     pub timeout: Duration,
@@ -237,7 +294,14 @@ impl Ctx {
     /// Verifies `tokens` under `policy`; `None` (and counted) when the adapter cannot
     /// express the policy, so the case passes vacuously.
     pub fn observe(&self, policy: &Policy, tokens: &[String]) -> Option<Vec<Observation>> {
-        let observations = observe_all(&self.adapter, policy, tokens, self.timeout);
+        let first = self.requests.get();
+        self.requests.set(first + tokens.len() as u64);
+        let requests: Vec<(String, String)> = tokens
+            .iter()
+            .zip(first..)
+            .map(|(token, n)| (format!("{}#{n}", self.property.id()), token.clone()))
+            .collect();
+        let observations = observe_all(&self.adapter, policy, &requests, self.timeout);
         let mut tally = self.tally.borrow_mut();
         if let Some(Observation::Unsupported(why)) = observations.first() {
             tally.unsupported += 1;
@@ -334,7 +398,7 @@ pub fn check(
 ) -> PropertyRun {
     let info = adapter.info();
     let cases = config.cases();
-    let seed = config.seed();
+    let seed = config.seed_for(property);
     let keep = config
         .regressions_dir
         .as_ref()
@@ -384,6 +448,8 @@ pub fn check(
         proptest.max_shrink_time = SHRINK_MILLIS;
     }
     let ctx = Ctx {
+        property,
+        requests: std::cell::Cell::new(0),
         adapter: Arc::clone(adapter),
         info,
         timeout: config.timeout,

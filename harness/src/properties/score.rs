@@ -18,6 +18,7 @@ pub fn score(run: &PropertyRun, listed: Option<&str>) -> Scored {
             reason: why.clone(),
             detail,
             warning: None,
+            failed_at: None,
         },
         (Finding::Held, None) => Scored {
             outcome: Outcome::Pass,
@@ -25,6 +26,7 @@ pub fn score(run: &PropertyRun, listed: Option<&str>) -> Scored {
             reason: String::new(),
             detail,
             warning: None,
+            failed_at: None,
         },
         (Finding::Held, Some(why)) if run.replayed > 0 => Scored {
             outcome: Outcome::UnexpectedPass,
@@ -34,6 +36,7 @@ pub fn score(run: &PropertyRun, listed: Option<&str>) -> Scored {
                 "the manifest lists this property ({why}) but its saved counterexamples no longer fail and {detail}: remove the entry and the regression file"
             ),
             warning: None,
+            failed_at: None,
         },
         (Finding::Held, Some(why)) => Scored {
             outcome: Outcome::Pass,
@@ -44,6 +47,7 @@ pub fn score(run: &PropertyRun, listed: Option<&str>) -> Scored {
                 "listed in the manifest ({why}) but no counterexample was found in {} cases; keep a regression file so the known one replays",
                 run.cases
             )),
+            failed_at: None,
         },
         (Finding::Falsified(c), None) => Scored {
             outcome: Outcome::Fail,
@@ -51,6 +55,7 @@ pub fn score(run: &PropertyRun, listed: Option<&str>) -> Scored {
             reason: c.summary().to_string(),
             detail,
             warning: None,
+            failed_at: None,
         },
         (Finding::Falsified(c), Some(why)) => Scored {
             outcome: Outcome::ExpectedFailure,
@@ -58,6 +63,7 @@ pub fn score(run: &PropertyRun, listed: Option<&str>) -> Scored {
             reason: c.summary().to_string(),
             detail: format!("{detail}listed in the manifest: {why}"),
             warning: None,
+            failed_at: Some(run.property.level().0),
         },
     }
 }
@@ -77,5 +83,9 @@ pub fn case_result(run: &PropertyRun, scored: Scored) -> CaseResult {
         detail: scored.detail,
         title: p.title().to_string(),
         warning: scored.warning,
+        level: p.level().0,
+        basis: p.level().1.to_string(),
+        failed_at: scored.failed_at,
+        defined_at: String::new(),
     }
 }

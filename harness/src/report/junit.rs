@@ -1,7 +1,8 @@
 //! The JUnit XML report, so CI systems show each case natively: one `testsuite` per
 //! class, one `testcase` per case. A failure (or a stale manifest entry) carries what
 //! was expected, what the verifier did and the references; an expected failure is
-//! reported as skipped with the manifest's reason, as test runners report an xfail.
+//! reported as skipped with the manifest's reason, as test runners report an xfail, and
+//! so is an unconfirmed rejection (the verifier rejected the valid control too).
 
 use super::{CaseResult, Report};
 use crate::outcome::Outcome;
@@ -29,7 +30,7 @@ fn status(r: &CaseResult) -> TestCaseStatus {
                 ));
             s
         }
-        Outcome::ExpectedFailure | Outcome::Skipped => {
+        Outcome::ExpectedFailure | Outcome::Skipped | Outcome::Unconfirmed => {
             let mut s = TestCaseStatus::skipped();
             s.set_type(r.outcome.as_str())
                 .set_message(if r.outcome == Outcome::Skipped {
@@ -39,6 +40,9 @@ fn status(r: &CaseResult) -> TestCaseStatus {
                 });
             s
         }
+        // A permitted deviation at a level the run does not score: a pass, its note
+        // kept in the case's `note` property.
+        Outcome::Informational => TestCaseStatus::success(),
     }
 }
 
@@ -63,7 +67,11 @@ pub fn render(report: &Report) -> String {
         case.set_classname(format!("{}.{}", report.adapter.name, r.class))
             .add_property(("severity", r.severity.as_str()))
             .add_property(("expected", r.expected.as_str()))
-            .add_property(("refs", r.refs.join(", ").as_str()));
+            .add_property(("refs", r.refs.join(", ").as_str()))
+            .add_property(("level", r.level.as_str()));
+        if r.outcome == Outcome::Informational {
+            case.add_property(("note", r.detail.as_str()));
+        }
         if let Some(w) = &r.warning {
             case.add_property(("warning", w.as_str()));
         }

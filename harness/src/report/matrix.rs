@@ -70,13 +70,16 @@ impl Cell {
         matches!(self.outcome, Some(Outcome::Pass | Outcome::UnexpectedPass))
     }
 
-    /// A short label: `pass`, `FAIL`, `expected`, `stale`, `skipped`, or `-` when absent.
+    /// A short label: `pass`, `FAIL`, `expected`, `stale`, `unconfirmed`, `info`,
+    /// `skipped`, or `-` when absent.
     pub fn label(&self) -> &'static str {
         match self.outcome {
             Some(Outcome::Pass) => "pass",
             Some(Outcome::Fail) => "FAIL",
             Some(Outcome::ExpectedFailure) => "expected",
             Some(Outcome::UnexpectedPass) => "stale",
+            Some(Outcome::Unconfirmed) => "unconfirmed",
+            Some(Outcome::Informational) => "info",
             Some(Outcome::Skipped) => "skipped",
             None => "-",
         }
@@ -292,6 +295,11 @@ pub(crate) mod tests {
             detail: format!("{} for {id}", verdict.as_str()),
             title: format!("title of {id}"),
             warning: None,
+            level: crate::case::Level::Rfc,
+            basis: "RFC7515#section-4.1.1".to_string(),
+            failed_at: matches!(outcome, Outcome::Fail | Outcome::ExpectedFailure)
+                .then_some(crate::case::Level::Rfc),
+            defined_at: String::new(),
         }
     }
 
@@ -302,7 +310,7 @@ pub(crate) mod tests {
             algorithms: vec![],
             clock: Clock::Injectable,
         };
-        Report::new(&info, results)
+        Report::new(&info, crate::case::Scoring::Default, results)
     }
 
     /// Two verifiers: they agree on `alg-none/a` and `time/c`, disagree on `alg-none/b`

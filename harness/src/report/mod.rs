@@ -8,7 +8,7 @@ pub mod matrix;
 pub mod text;
 
 use crate::adapter::AdapterInfo;
-use crate::case::{Case, Severity};
+use crate::case::{Case, Level, Scoring, Severity};
 use crate::outcome::{Outcome, Scored, VerdictLabel};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -46,17 +46,31 @@ pub struct Summary {
     pub expected_failures: usize,
     pub unexpected_passes: usize,
     pub skipped: usize,
+    /// Rejections whose positive control the verifier rejected too.
+    #[serde(default)]
+    pub unconfirmed: usize,
+    /// Deviations at levels the run does not score.
+    #[serde(default)]
+    pub informational: usize,
+    /// Failures and expected failures by the level of the requirement broken.
+    #[serde(default)]
+    pub failed_by_level: BTreeMap<Level, usize>,
 }
 
 impl Summary {
-    fn add(&mut self, outcome: Outcome) {
+    fn add(&mut self, result: &CaseResult) {
         self.total += 1;
-        match outcome {
+        match result.outcome {
             Outcome::Pass => self.passed += 1,
             Outcome::Fail => self.failed += 1,
             Outcome::ExpectedFailure => self.expected_failures += 1,
             Outcome::UnexpectedPass => self.unexpected_passes += 1,
+            Outcome::Unconfirmed => self.unconfirmed += 1,
+            Outcome::Informational => self.informational += 1,
             Outcome::Skipped => self.skipped += 1,
+        }
+        if let Some(level) = result.failed_at {
+            *self.failed_by_level.entry(level).or_default() += 1;
         }
     }
 
@@ -64,7 +78,7 @@ impl Summary {
     pub fn of<'a>(results: impl IntoIterator<Item = &'a CaseResult>) -> Summary {
         let mut s = Summary::default();
         for r in results {
-            s.add(r.outcome);
+            s.add(r);
         }
         s
     }
@@ -85,6 +99,17 @@ pub struct CaseResult {
     pub title: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warning: Option<String>,
+    /// How binding the expectation is.
+    pub level: Level,
+    /// The reference whose sentence sets the level.
+    #[serde(default)]
+    pub basis: String,
+    /// For a failure, the level of the requirement broken.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failed_at: Option<Level>,
+    /// Where the case is defined (`file:line`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub defined_at: String,
 }
 
 impl CaseResult {
@@ -102,6 +127,10 @@ impl CaseResult {
             detail: scored.detail,
             title: case.title.clone(),
             warning: scored.warning,
+            level: case.level,
+            basis: case.basis.clone(),
+            failed_at: scored.failed_at,
+            defined_at: case.defined_at.to_string(),
         }
     }
 }
@@ -111,6 +140,9 @@ impl CaseResult {
 pub struct Report {
     pub tool: ToolInfo,
     pub adapter: AdapterSummary,
+    /// The levels this run scored.
+    #[serde(default)]
+    pub levels: Vec<Level>,
     pub summary: Summary,
     /// Outcome counts per class.
     pub by_class: BTreeMap<String, Summary>,
@@ -121,7 +153,7 @@ pub struct Report {
 
 impl Report {
     /// Builds the report and its summaries.
-    pub fn new(info: &AdapterInfo, results: Vec<CaseResult>) -> Report {
+    pub fn new(info: &AdapterInfo, scoring: Scoring, results: Vec<CaseResult>) -> Report {
         let mut by_class: BTreeMap<String, Vec<&CaseResult>> = BTreeMap::new();
         let mut by_severity: BTreeMap<String, Vec<&CaseResult>> = BTreeMap::new();
         for r in &results {
@@ -146,6 +178,7 @@ impl Report {
                 version: info.version.clone(),
                 clock: info.clock.as_str().to_string(),
             },
+            levels: scoring.levels(),
             summary: Summary::of(&results),
             by_class,
             by_severity,

@@ -12,31 +12,22 @@ pub fn render(report: &Report) -> String {
     let a = &report.adapter;
     let _ = writeln!(
         out,
-        "jwt-conformance {} against {} {} ({} clock)",
-        report.tool.version, a.name, a.version, a.clock
+        "jwt-conformance {} against {} {} ({} clock), scoring {}",
+        report.tool.version,
+        a.name,
+        a.version,
+        a.clock,
+        levels(report)
     );
     let _ = writeln!(out);
     for (class, s) in &report.by_class {
-        let _ = writeln!(
-            out,
-            "{class:<22} {:>4} passed {:>3} failed {:>3} expected {:>3} stale {:>3} skipped",
-            s.passed, s.failed, s.expected_failures, s.unexpected_passes, s.skipped
-        );
+        let _ = writeln!(out, "{class:<22} {}", counts(s));
     }
     let _ = writeln!(out);
     let _ = writeln!(out, "by severity:");
     for severity in Severity::ALL {
         if let Some(s) = report.by_severity.get(severity.as_str()) {
-            let _ = writeln!(
-                out,
-                "  {:<9} {:>4} passed {:>3} failed {:>3} expected {:>3} stale {:>3} skipped",
-                severity.as_str(),
-                s.passed,
-                s.failed,
-                s.expected_failures,
-                s.unexpected_passes,
-                s.skipped
-            );
+            let _ = writeln!(out, "  {:<19} {}", severity.as_str(), counts(s));
         }
     }
     let mut problems: Vec<&CaseResult> = report
@@ -64,20 +55,82 @@ pub fn render(report: &Report) -> String {
             let _ = writeln!(out, "  {} [{}] {}", r.id, r.severity, r.title);
         }
     }
+    let unconfirmed: Vec<&CaseResult> = report
+        .results
+        .iter()
+        .filter(|r| r.outcome == Outcome::Unconfirmed)
+        .collect();
+    if !unconfirmed.is_empty() {
+        let _ = writeln!(out);
+        let _ = writeln!(
+            out,
+            "unconfirmed (rejected, but the valid control was rejected too):"
+        );
+        for r in unconfirmed {
+            let _ = writeln!(out, "  {} [{}] {}", r.id, r.severity, r.title);
+        }
+    }
+    let informational: Vec<&CaseResult> = report
+        .results
+        .iter()
+        .filter(|r| r.outcome == Outcome::Informational)
+        .collect();
+    if !informational.is_empty() {
+        let _ = writeln!(out);
+        let _ = writeln!(
+            out,
+            "information (deviations the RFCs permit, at levels this run does not score):"
+        );
+        for r in informational {
+            let how = r.detail.split(':').next().unwrap_or_default();
+            let _ = writeln!(out, "  {} [{}] {how}: {}", r.id, r.level, r.title);
+        }
+    }
     let s = &report.summary;
     let _ = writeln!(out);
+    let by_level: Vec<String> = s
+        .failed_by_level
+        .iter()
+        .map(|(level, n)| format!("{n} {level}"))
+        .collect();
+    let by_level = match by_level.is_empty() {
+        true => String::new(),
+        false => format!(" (failures by level: {})", by_level.join(", ")),
+    };
     let _ = writeln!(
         out,
-        "{}: {} cases, {} passed, {} failed, {} expected failures, {} unexpected passes, {} skipped",
+        "{}: {} cases, {} passed, {} failed, {} expected failures, {} unexpected passes, {} unconfirmed, {} informational, {} skipped{by_level}",
         if report.failed() { "FAILED" } else { "ok" },
         s.total,
         s.passed,
         s.failed,
         s.expected_failures,
         s.unexpected_passes,
+        s.unconfirmed,
+        s.informational,
         s.skipped
     );
     out
+}
+
+/// `rfc + bcp`, or `rfc + bcp + strict`.
+fn levels(report: &Report) -> String {
+    let names: Vec<&str> = report.levels.iter().map(|l| l.as_str()).collect();
+    names.join(" + ")
+}
+
+/// One row of counts.
+fn counts(s: &super::Summary) -> String {
+    format!(
+        "{:>4} passed {:>3} failed {:>3} expected {:>3} stale {:>3} unconfirmed {:>3} info {:>3} skipped",
+        s.passed,
+        s.failed,
+        s.expected_failures,
+        s.unexpected_passes,
+        s.unconfirmed,
+        s.informational,
+        s.skipped
+    )
 }
 
 fn write_problem(out: &mut String, r: &CaseResult) {
@@ -86,7 +139,11 @@ fn write_problem(out: &mut String, r: &CaseResult) {
         _ => "FAIL",
     };
     let _ = writeln!(out, "  {label} {} [{}] {}", r.id, r.severity, r.title);
-    let _ = writeln!(out, "       expected: {}", r.expected);
+    let _ = writeln!(
+        out,
+        "       expected: {} (level {}, {})",
+        r.expected, r.level, r.basis
+    );
     let _ = writeln!(
         out,
         "       got:      {} — {}",
@@ -94,4 +151,7 @@ fn write_problem(out: &mut String, r: &CaseResult) {
         r.detail
     );
     let _ = writeln!(out, "       refs:     {}", r.refs.join(", "));
+    if !r.defined_at.is_empty() {
+        let _ = writeln!(out, "       defined:  {}", r.defined_at);
+    }
 }
