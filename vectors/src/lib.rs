@@ -15,7 +15,12 @@
 //!   compact serialization copied verbatim (the RFC's display line breaks
 //!   removed).
 //!
-//! A vector file has the members `id`, `title`, `refs`, `key` (a key fixture
+//! * [`JWE_VECTORS`]: JWE test vectors from RFC 7516 Appendix A and RFC 7520
+//!   section 5, one JSON object per file in `jwe/`, with the inputs the RFC
+//!   gives (key, plaintext, CEK, IV, ephemeral key) and its compact
+//!   serialization. See the crate README for their members.
+//!
+//! A vector file in `rfc/` has the members `id`, `title`, `refs`, `key` (a key fixture
 //! name, or `null` for unsecured vectors), `alg`, `token`, `expected`
 //! (`"accept"` or `"reject"`) and, optionally, `payload_is_json` (a boolean,
 //! default `true`; `false` when the payload is not a JSON claim set).
@@ -158,11 +163,62 @@ pub const RFC_VECTORS: &[(&str, &str)] = &[
     ),
 ];
 
+/// Every JWE vector as `(file name, JSON text)`; `file name` is the name of the
+/// file in `jwe/`.
+pub const JWE_VECTORS: &[(&str, &str)] = &[
+    (
+        "rfc7516-a1-rsa-oaep-a256gcm.json",
+        include_str!("../jwe/rfc7516-a1-rsa-oaep-a256gcm.json"),
+    ),
+    (
+        "rfc7516-a3-a128kw-a128cbc-hs256.json",
+        include_str!("../jwe/rfc7516-a3-a128kw-a128cbc-hs256.json"),
+    ),
+    (
+        "rfc7520-5.2-rsa-oaep-a256gcm.json",
+        include_str!("../jwe/rfc7520-5.2-rsa-oaep-a256gcm.json"),
+    ),
+    (
+        "rfc7520-5.3-pbes2-hs512-a256kw-a128cbc-hs256.json",
+        include_str!("../jwe/rfc7520-5.3-pbes2-hs512-a256kw-a128cbc-hs256.json"),
+    ),
+    (
+        "rfc7520-5.4-ecdh-es-a128kw-a128gcm.json",
+        include_str!("../jwe/rfc7520-5.4-ecdh-es-a128kw-a128gcm.json"),
+    ),
+    (
+        "rfc7520-5.5-ecdh-es-a128cbc-hs256.json",
+        include_str!("../jwe/rfc7520-5.5-ecdh-es-a128cbc-hs256.json"),
+    ),
+    (
+        "rfc7520-5.6-dir-a128gcm.json",
+        include_str!("../jwe/rfc7520-5.6-dir-a128gcm.json"),
+    ),
+    (
+        "rfc7520-5.8-a128kw-a128gcm.json",
+        include_str!("../jwe/rfc7520-5.8-a128kw-a128gcm.json"),
+    ),
+    (
+        "rfc7520-5.9-a128kw-a128gcm-deflate.json",
+        include_str!("../jwe/rfc7520-5.9-a128kw-a128gcm-deflate.json"),
+    ),
+];
+
 /// The JWK JSON text of the key fixture called `name`, if there is one.
 #[must_use]
 pub fn key(name: &str) -> Option<&'static str> {
     KEYS.iter()
         .find(|(key_name, _)| *key_name == name)
+        .map(|(_, json)| *json)
+}
+
+/// The JSON text of the JWE vector file called `file_name` (for example
+/// `"rfc7516-a3-a128kw-a128cbc-hs256.json"`), if there is one.
+#[must_use]
+pub fn jwe_vector(file_name: &str) -> Option<&'static str> {
+    JWE_VECTORS
+        .iter()
+        .find(|(name, _)| *name == file_name)
         .map(|(_, json)| *json)
 }
 
@@ -287,5 +343,31 @@ mod tests {
             assert!(expected == "accept" || expected == "reject", "{name}");
         }
         assert_eq!(rfc_vector("no-such-vector.json"), None);
+    }
+
+    #[test]
+    fn every_jwe_vector_file_is_listed_and_well_formed() {
+        let listed: BTreeSet<String> = JWE_VECTORS.iter().map(|(n, _)| (*n).to_owned()).collect();
+        assert_eq!(listed, json_files("jwe", false));
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("jwe");
+        let mut ids = BTreeSet::new();
+        for (name, json) in JWE_VECTORS {
+            let on_disk = fs::read_to_string(dir.join(name)).expect("vector file");
+            assert_eq!(*json, on_disk, "{name}");
+            assert_eq!(jwe_vector(name), Some(*json));
+            let id = string_member(json, "id").unwrap_or_else(|| panic!("{name}: no id"));
+            assert!(ids.insert(id), "{name}: duplicate id {id}");
+            assert!(string_member(json, "alg").is_some(), "{name}: no alg");
+            assert!(string_member(json, "enc").is_some(), "{name}: no enc");
+            let token = string_member(json, "token").expect("token");
+            assert_eq!(token.split('.').count(), 5, "{name}: not a compact JWE");
+            assert!(
+                token
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.'),
+                "{name}: token is not compact base64url"
+            );
+        }
+        assert_eq!(jwe_vector("no-such-vector.json"), None);
     }
 }

@@ -4,10 +4,13 @@
 //! Everything is deterministic: HMAC, RSA PKCS#1 v1.5 and Ed25519 are deterministic by
 //! construction, ECDSA uses RFC 6979 nonces, and RSA-PSS salts come from a generator
 //! seeded with the signing input, so the same inputs always give the same token.
+//! [`jwe`] encrypts (RFC 7516 compact serialization) under the same rule: every CEK, IV,
+//! salt and ephemeral key comes from explicit inputs or a generator seeded by them.
 
 pub mod check;
 pub mod draft;
 pub mod ecdsa_sig;
+pub mod jwe;
 pub mod key_encodings;
 pub mod keys;
 pub mod rsa_raw;
