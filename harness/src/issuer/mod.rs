@@ -21,7 +21,9 @@
 //! What tiny_http 0.12 does not allow, and so neither does the issuer: closing a
 //! persistent connection on the server's initiative (see [`Reply::close`]); bounding
 //! its per-connection threads, so a client holding many idle connections holds as many
-//! threads; a limit on the size of a request head.
+//! threads; a limit on the size of a request head. Nor does dropping the issuer close
+//! the connections clients keep open: a request sent on one afterwards is never
+//! answered, and its connection's thread ends when the client closes it.
 //!
 //! ```
 //! use jwt_conformance::issuer::{Issuer, Reply, Script};
