@@ -19,6 +19,7 @@ pub mod context;
 pub mod explain;
 pub mod forge;
 pub mod fuzzing;
+pub mod issuer;
 pub mod jwk;
 pub mod libtest;
 pub mod lockfile;

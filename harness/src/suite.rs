@@ -327,7 +327,11 @@ mod tests {
         let rest = url.strip_prefix("http://").expect("http URL");
         let (host, path) = rest.split_at(rest.find('/').expect("URL has a path"));
         let mut stream = TcpStream::connect(host).expect("canary reachable");
-        write!(stream, "GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n").unwrap();
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
         let mut answer = String::new();
         stream.read_to_string(&mut answer).unwrap();
         assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
