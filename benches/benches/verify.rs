@@ -40,7 +40,7 @@ const ADAPTERS: &[MakeAdapter] = &[
     || Arc::new(jwt_conformance_josekit::JosekitAdapter),
     || Arc::new(jwt_conformance_jwt_compact::JwtCompactAdapter),
     || Arc::new(jwt_conformance_biscuit::BiscuitAdapter),
-    || Arc::new(jwt_conformance_reference::ReferenceAdapter),
+    || Arc::new(jwt_conformance_reference::ReferenceAdapter::STRICT),
 ];
 
 fn adapters(c: &mut Criterion) {

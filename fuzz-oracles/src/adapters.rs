@@ -45,7 +45,7 @@ pub fn by_name(name: &str) -> Result<Chosen, String> {
             )?,
         ),
         "reference" => (
-            Arc::new(jwt_conformance_reference::ReferenceAdapter),
+            Arc::new(jwt_conformance_reference::ReferenceAdapter::STRICT),
             manifest(
                 "adapters/reference/expected-failures.toml",
                 REFERENCE_MANIFEST,

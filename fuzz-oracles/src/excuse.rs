@@ -9,7 +9,7 @@
 
 use crate::adapters::Chosen;
 use jwt_conformance::catalogue;
-use jwt_conformance::properties::oracles::claims_difference;
+use jwt_conformance::rules::json::difference as claims_difference;
 use jwt_conformance::{Case, Context, Expected, Policy, RejectKind, Verdict};
 use jwt_conformance_reference::{ReferenceVerifier, Rejection};
 use std::collections::BTreeSet;
@@ -60,7 +60,7 @@ pub fn template(message: &str) -> String {
 
 /// The reference's defects of `token` under `policy`.
 pub fn defects(policy: &Policy, token: &str) -> Vec<Rejection> {
-    ReferenceVerifier::new(policy).defects(token)
+    ReferenceVerifier::new(policy, jwt_conformance::rules::Choice::Strict).defects(token)
 }
 
 /// The deviations an adapter's manifest documents, as templates.

@@ -44,7 +44,7 @@ impl Adapter for PlantedAdapter {
     fn prepare(&self, policy: &Policy) -> Result<Box<dyn Verifier>, PrepareError> {
         Ok(Box::new(PlantedVerifier {
             bug: self.0,
-            reference: ReferenceVerifier::new(policy),
+            reference: ReferenceVerifier::new(policy, jwt_conformance::rules::Choice::Strict),
         }))
     }
 }

@@ -12,7 +12,7 @@ use jwt_conformance::fuzzing::verified::VerifiedPairs;
 use jwt_conformance::fuzzing::{scenario, CORPUS_NOW};
 use jwt_conformance::properties::counterexample::{describe_policy, describe_token};
 use jwt_conformance::properties::mutations::lenient_decode;
-use jwt_conformance::properties::oracles::claims_difference;
+use jwt_conformance::rules::json::difference as claims_difference;
 use jwt_conformance::{Clock, Verdict, Verifier};
 use jwt_conformance_reference::{ReferenceVerifier, Rejection};
 use serde_json::{Map, Value};
@@ -132,7 +132,9 @@ impl Prepared {
         let references = self.references.get_or_init(|| {
             self.setups
                 .iter()
-                .map(|s| ReferenceVerifier::new(&s.setup.policy))
+                .map(|s| {
+                    ReferenceVerifier::new(&s.setup.policy, jwt_conformance::rules::Choice::Strict)
+                })
                 .collect()
         });
         references[index].defects(token)

@@ -7,6 +7,7 @@
 //! rejection of any token that selects it; the other keys of the set still work.
 
 use jwt_conformance::alg::KeyFamily;
+use jwt_conformance::rules::{keys::minimal_octets, Choice};
 use jwt_conformance::{b64, Jwk};
 use rsa::traits::PublicKeyParts;
 use rsa::BoxedUint;
@@ -66,18 +67,18 @@ impl Material {
 }
 
 impl TrustedKey {
-    /// Parses one JWK of the policy.
-    pub fn parse(jwk: &Jwk) -> TrustedKey {
+    /// Parses one JWK of the policy, reading Base64urlUInt values `choice`'s way.
+    pub fn parse(jwk: &Jwk, choice: Choice) -> TrustedKey {
         TrustedKey {
             jwk: jwk.clone(),
-            material: material(jwk),
+            material: material(jwk, choice),
         }
     }
 
     /// How messages name the key: its `kid`, or its type when it has none.
     pub fn name(&self) -> String {
         match &self.jwk.kid {
-            Some(kid) => format!("key {}", crate::short(kid)),
+            Some(kid) => format!("key {}", jwt_conformance::rules::short(kid)),
             None => format!("{} key without kid", self.jwk.kty),
         }
     }
@@ -85,10 +86,10 @@ impl TrustedKey {
 
 /// RFC 7517 section 4.1 and RFC 7518 section 6.1: the key type decides the members; RFC
 /// 8037 section 2 adds `OKP` with `crv: Ed25519`.
-fn material(jwk: &Jwk) -> Result<Material, String> {
+fn material(jwk: &Jwk, choice: Choice) -> Result<Material, String> {
     let parsed = match (jwk.kty.as_str(), jwk.crv.as_deref()) {
         ("oct", _) => jwk.hmac_secret().map(Material::Hmac),
-        ("RSA", _) => return rsa_key(jwk).map(Material::Rsa),
+        ("RSA", _) => return rsa_key(jwk, choice).map(Material::Rsa),
         ("EC", Some("P-256")) => jwk.p256_public_key().map(|k| Material::P256(k.into())),
         ("EC", Some("P-384")) => jwk.p384_public_key().map(|k| Material::P384(k.into())),
         ("EC", Some("P-521")) => jwk.p521_public_key().map(|k| Material::P521(k.into())),
@@ -104,12 +105,12 @@ fn material(jwk: &Jwk) -> Result<Material, String> {
 
 /// RFC 7518 section 6.3.1: `n` and `e` are Base64urlUInt values, and "The octet sequence
 /// MUST utilize the minimum number of octets needed to represent the value" (section 2).
-fn rsa_key(jwk: &Jwk) -> Result<RsaKey, String> {
+fn rsa_key(jwk: &Jwk, choice: Choice) -> Result<RsaKey, String> {
     let n = jwk.rsa_modulus().map_err(|e| e.to_string())?;
     let e = b64::decode(jwk.e.as_deref().ok_or("RSA JWK has no `e` member")?)
         .map_err(|e| format!("JWK member `e`: {e}"))?;
-    minimal_octets(&n, "n")?;
-    minimal_octets(&e, "e")?;
+    minimal_octets(&n, "n", choice)?;
+    minimal_octets(&e, "e", choice)?;
     let public = rsa::PublicKey::new_with_size_limits(
         BoxedUint::from_be_slice_vartime(&n),
         BoxedUint::from_be_slice_vartime(&e),
@@ -121,17 +122,6 @@ fn rsa_key(jwk: &Jwk) -> Result<RsaKey, String> {
         modulus_bits: public.n().bit_width_vartime() as usize,
         public,
     })
-}
-
-/// RFC 7518 section 2, Base64urlUInt: no leading zero octets, and zero is one octet.
-fn minimal_octets(value: &[u8], name: &str) -> Result<(), String> {
-    match value {
-        [] => Err(format!("JWK member `{name}` is empty")),
-        [0, _, ..] => Err(format!(
-            "JWK member `{name}` has a leading zero octet (RFC 7518 section 2, Base64urlUInt)"
-        )),
-        _ => Ok(()),
-    }
 }
 
 #[cfg(test)]
@@ -151,18 +141,22 @@ mod tests {
             ("ec-p521-a", KeyFamily::Ec("P-521")),
             ("ed25519-a", KeyFamily::Ed25519),
         ] {
-            let key = TrustedKey::parse(&keys::public(name));
+            let key = TrustedKey::parse(&keys::public(name), Choice::Strict);
             assert_eq!(key.material.unwrap().family(), family, "{name}");
         }
     }
 
     #[test]
     fn rsa_sizes_are_measured() {
-        let Ok(Material::Rsa(key)) = TrustedKey::parse(&keys::public("rsa-2048-a")).material else {
+        let Ok(Material::Rsa(key)) =
+            TrustedKey::parse(&keys::public("rsa-2048-a"), Choice::Strict).material
+        else {
             panic!("rsa-2048-a must parse");
         };
         assert_eq!((key.modulus_len, key.modulus_bits), (256, 2048));
-        let Ok(Material::Rsa(small)) = TrustedKey::parse(&keys::public("rsa-1024")).material else {
+        let Ok(Material::Rsa(small)) =
+            TrustedKey::parse(&keys::public("rsa-1024"), Choice::Strict).material
+        else {
             panic!("rsa-1024 must parse");
         };
         assert_eq!(small.modulus_bits, 1024);
@@ -172,37 +166,44 @@ mod tests {
     fn unsupported_or_broken_jwks_are_kept_with_a_reason() {
         let mut unknown = keys::public("ec-p256-a");
         unknown.crv = Some("secp256k1".to_string());
-        assert!(TrustedKey::parse(&unknown)
+        assert!(TrustedKey::parse(&unknown, Choice::Strict)
             .material
             .unwrap_err()
             .contains("secp256k1"));
 
         let mut off_curve = keys::public("ec-p256-a");
         off_curve.y = keys::public("ec-p256-b").y;
-        assert!(TrustedKey::parse(&off_curve).material.is_err());
+        assert!(TrustedKey::parse(&off_curve, Choice::Strict)
+            .material
+            .is_err());
 
         let mut even = keys::public("rsa-2048-a");
         even.n = Some(b64::encode([0xc0; 256]));
         assert!(
-            TrustedKey::parse(&even).material.is_err(),
+            TrustedKey::parse(&even, Choice::Strict).material.is_err(),
             "an even modulus is no RSA key"
         );
 
         let mut padded = keys::public("rsa-2048-a");
         let n = padded.rsa_modulus().unwrap();
         padded.n = Some(b64::encode([&[0][..], &n].concat()));
-        let why = TrustedKey::parse(&padded).material.unwrap_err();
+        let why = TrustedKey::parse(&padded, Choice::Strict)
+            .material
+            .unwrap_err();
         assert!(why.contains("leading zero"), "{why}");
     }
 
     #[test]
     fn keys_are_named_by_kid() {
         assert_eq!(
-            TrustedKey::parse(&keys::public("oct-a")).name(),
+            TrustedKey::parse(&keys::public("oct-a"), Choice::Strict).name(),
             "key \"oct-a\""
         );
         let mut anonymous = keys::public("oct-a");
         anonymous.kid = None;
-        assert_eq!(TrustedKey::parse(&anonymous).name(), "oct key without kid");
+        assert_eq!(
+            TrustedKey::parse(&anonymous, Choice::Strict).name(),
+            "oct key without kid"
+        );
     }
 }

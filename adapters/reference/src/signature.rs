@@ -1,8 +1,8 @@
 //! Step 7: the JWS Signature, in its one exact encoding per algorithm.
 
 use crate::keys::{Material, RsaKey};
-use crate::reject::{Checked, Rejection};
 use hmac::{Hmac, KeyInit, Mac};
+use jwt_conformance::rules::{Checked, Rejection};
 use jwt_conformance::{Alg, RejectKind};
 use rsa::pkcs8::AssociatedOid;
 use rsa::{Pkcs1v15Sign, Pss};
@@ -121,7 +121,9 @@ mod tests {
     use jwt_conformance::forge::{self, keys};
 
     fn material(name: &str) -> Material {
-        TrustedKey::parse(&keys::public(name)).material.unwrap()
+        TrustedKey::parse(&keys::public(name), jwt_conformance::rules::Choice::Strict)
+            .material
+            .unwrap()
     }
 
     /// The signing input and signature of a forge token.

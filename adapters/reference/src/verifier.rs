@@ -1,10 +1,10 @@
 //! The prepared verifier: every check, in the order that decides the reject kind.
 
 use crate::keys::TrustedKey;
-use crate::reject::{Checked, Rejection};
-use crate::segments::Segments;
-use crate::{alg, claims, crit, json, segments, select, signature, typ};
+use crate::{select, signature};
 use jwt_conformance::context::system_now;
+use jwt_conformance::rules::segments::{self, Segments};
+use jwt_conformance::rules::{alg, claims, crit, json, typ, Checked, Choice, Rejection};
 use jwt_conformance::{Alg, Policy, RejectKind, Verdict, Verifier};
 use serde_json::{Map, Value};
 
@@ -13,36 +13,46 @@ use serde_json::{Map, Value};
 pub struct ReferenceVerifier {
     policy: Policy,
     keys: Vec<TrustedKey>,
+    choice: Choice,
 }
 
 impl ReferenceVerifier {
     /// Parses the policy's keys; keys that do not parse are kept, unusable, with why.
-    pub fn new(policy: &Policy) -> ReferenceVerifier {
+    /// Every choice the RFCs leave open is taken `choice`'s way.
+    pub fn new(policy: &Policy, choice: Choice) -> ReferenceVerifier {
         ReferenceVerifier {
-            keys: policy.keys.keys.iter().map(TrustedKey::parse).collect(),
+            keys: policy
+                .keys
+                .keys
+                .iter()
+                .map(|jwk| TrustedKey::parse(jwk, choice))
+                .collect(),
             policy: policy.clone(),
+            choice,
         }
     }
 
     /// The claims of a valid token, exactly as signed, or the first check it fails.
     pub fn check(&self, token: &str) -> Checked<Map<String, Value>> {
         // 1. Compact serialization: size, three segments, strict base64url.
-        let segments = segments::split(token)?;
+        let segments = segments::split(token, self.choice)?;
         // 2. Header: a UTF-8 JSON object without duplicate names.
-        let header = json::parse_object(&segments.header).map_err(|e| malformed("header", e))?;
+        let header = json::parse_object(&segments.header, self.choice)
+            .map_err(|e| malformed("header", e))?;
         // 3. `alg`: present, registered, never `none`, allowed by the policy.
         let alg = alg::check(&header, &self.policy.algorithms)?;
         // 4. `crit` (and `b64`): no extension is understood.
-        crit::check(&header)?;
+        crit::check(&header, self.choice)?;
         // 5. `typ` (explicit typing) and `cty`.
-        typ::check(&header, self.policy.typ.as_deref())?;
+        typ::check(&header, self.policy.typ.as_deref(), self.choice)?;
         // 6. and 7. Trusted keys chosen by `kid`, bound to `alg`, strong enough; the
         //    signature over the signing input verifies with one of them.
         self.key_and_signature(alg, &header, &segments)?;
         // 8. Payload: a UTF-8 JSON object without duplicate names.
-        let claims = json::parse_object(&segments.payload).map_err(|e| malformed("payload", e))?;
+        let claims = json::parse_object(&segments.payload, self.choice)
+            .map_err(|e| malformed("payload", e))?;
         // 9. Claims: types, required, time window, issuer, audience.
-        claims::check(&claims, &self.policy, self.now())?;
+        claims::check(&claims, &self.policy, self.now(), self.choice)?;
         // 10. Accepted: the claims exactly as parsed.
         Ok(claims)
     }
@@ -56,17 +66,22 @@ impl ReferenceVerifier {
     ///
     /// [`check`]: ReferenceVerifier::check
     pub fn defects(&self, token: &str) -> Vec<Rejection> {
-        let segments = match segments::split(token) {
+        let segments = match segments::split(token, self.choice) {
             Ok(segments) => segments,
             Err(rejection) => return vec![rejection],
         };
         let mut found = Vec::new();
-        match json::parse_object(&segments.header) {
+        match json::parse_object(&segments.header, self.choice) {
             Ok(header) => found.extend(self.header_defects(&header, &segments)),
             Err(e) => found.push(malformed("header", e)),
         }
-        match json::parse_object(&segments.payload) {
-            Ok(claims) => found.extend(claims::defects(&claims, &self.policy, self.now())),
+        match json::parse_object(&segments.payload, self.choice) {
+            Ok(claims) => found.extend(claims::defects(
+                &claims,
+                &self.policy,
+                self.now(),
+                self.choice,
+            )),
             Err(e) => found.push(malformed("payload", e)),
         }
         found
@@ -75,8 +90,8 @@ impl ReferenceVerifier {
     /// Steps 3 to 7, each run when what it needs is there.
     fn header_defects(&self, header: &Map<String, Value>, segments: &Segments) -> Vec<Rejection> {
         let alg = alg::check(header, &self.policy.algorithms);
-        let crit = crit::check(header);
-        let typ = typ::check(header, self.policy.typ.as_deref());
+        let crit = crit::check(header, self.choice);
+        let typ = typ::check(header, self.policy.typ.as_deref(), self.choice);
         let signature = match &alg {
             Ok(alg) => self.key_and_signature(*alg, header, segments),
             Err(_) => Ok(()),
@@ -94,7 +109,7 @@ impl ReferenceVerifier {
         header: &Map<String, Value>,
         segments: &Segments,
     ) -> Checked {
-        let keys = select::select(&self.keys, header, alg)?;
+        let keys = select::select(&self.keys, header, alg, self.choice)?;
         signature::check(
             alg,
             &keys,
@@ -137,7 +152,10 @@ mod tests {
 
     fn verifier(alg: Alg, now: Option<i64>) -> ReferenceVerifier {
         let key = keys::default_key_name(alg);
-        ReferenceVerifier::new(&Policy::new(keys::public_set(&[key]), vec![alg], now))
+        ReferenceVerifier::new(
+            &Policy::new(keys::public_set(&[key]), vec![alg], now),
+            Choice::Strict,
+        )
     }
 
     fn kind(verifier: &ReferenceVerifier, token: &str) -> Option<RejectKind> {

@@ -3,7 +3,7 @@
 use jwt_conformance_reference::ReferenceAdapter;
 
 fn main() {
-    jwt_conformance::libtest::Harness::new(ReferenceAdapter)
+    jwt_conformance::libtest::Harness::new(ReferenceAdapter::STRICT)
         .manifest_file(concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/expected-failures.toml"

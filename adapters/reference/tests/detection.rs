@@ -34,7 +34,7 @@ impl Adapter for Flawed {
     fn info(&self) -> AdapterInfo {
         AdapterInfo {
             name: format!("reference with {:?}", self.0),
-            ..ReferenceAdapter.info()
+            ..ReferenceAdapter::STRICT.info()
         }
     }
 
@@ -45,7 +45,7 @@ impl Adapter for Flawed {
         }
         Ok(Box::new(FlawedVerifier {
             flaw: self.0,
-            strict: ReferenceVerifier::new(&policy),
+            strict: ReferenceVerifier::new(&policy, jwt_conformance::rules::Choice::Strict),
             policy,
         }))
     }

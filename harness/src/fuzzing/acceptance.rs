@@ -9,7 +9,9 @@ use crate::forge::{self, keys};
 use crate::policy::Policy;
 use crate::properties::ledger::Ledger;
 use crate::properties::mutations::lenient_decode;
-use crate::properties::oracles::{claims_difference, claims_set_expectation, Expectation};
+use crate::properties::oracles::{claims_set_expectation, Expectation};
+use crate::rules::json::difference as claims_difference;
+use crate::rules::typ::normalise;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
@@ -36,7 +38,7 @@ pub enum Rule {
     Claims,
     /// The claims handed back are not the signed ones (RFC 7519 section 7.2); the
     /// violation's `why` is what differs, as
-    /// [`claims_difference`](crate::properties::oracles::claims_difference) says it.
+    /// [`difference`](crate::rules::json::difference) says it.
     ClaimsReturned,
 }
 
@@ -246,17 +248,6 @@ fn header_alg(header: &[u8]) -> Option<Alg> {
     named.alg?.parse().ok()
 }
 
-/// RFC 7515 section 4.1.9: media types compare case-insensitively, with `application/`
-/// implied when there is no `/`.
-fn media_type(value: &str) -> String {
-    let lower = value.to_ascii_lowercase();
-    if lower.contains('/') {
-        lower
-    } else {
-        format!("application/{lower}")
-    }
-}
-
 /// The header members the rules read. A member present as `null` is `Some(Null)`.
 #[derive(Default, serde::Deserialize)]
 struct RuledMembers {
@@ -309,7 +300,7 @@ fn header_rules(policy: &Policy, header: &RuledMembers, out: &mut Vec<Violation>
         let typ = header.typ.as_ref();
         let matches = typ
             .and_then(Value::as_str)
-            .is_some_and(|t| media_type(t) == media_type(required));
+            .is_some_and(|t| normalise(t) == normalise(required));
         if !matches {
             out.push(Violation {
                 rule: Rule::Type,

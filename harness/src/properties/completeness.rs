@@ -4,8 +4,8 @@
 use super::counterexample::Failure;
 use super::generators::{header_plan, setups, sign, valid_claims, Setup};
 use super::ledger::Ledger;
-use super::oracles::claims_difference;
 use super::run::{drive, Ctx, Stop};
+use crate::rules::json::difference as claims_difference;
 use crate::runner::Observation;
 use crate::verdict::Verdict;
 use proptest::prelude::*;

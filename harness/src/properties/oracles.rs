@@ -3,9 +3,10 @@
 //! what it hands back.
 
 use crate::policy::Policy;
+use crate::rules::json;
 use crate::runner::Observation;
 use crate::verdict::Verdict;
-use serde_json::{Map, Number, Value};
+use serde_json::{Map, Value};
 
 /// What the standards demand of a verifier for one token.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -195,53 +196,6 @@ fn audience(policy: &Policy, claims: &Map<String, Value>, f: &mut Findings) {
     }
 }
 
-/// JSON equality where numbers compare by value (`1` equals `1.0`): RFC 8259 does not
-/// distinguish them, and verifiers in other languages may write either.
-pub fn same_json(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => same_number(x, y),
-        (Value::Array(x), Value::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same_json(a, b))
-        }
-        (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len()
-                && x.iter()
-                    .all(|(k, v)| y.get(k).is_some_and(|w| same_json(v, w)))
-        }
-        _ => a == b,
-    }
-}
-
-fn same_number(x: &Number, y: &Number) -> bool {
-    if x.is_f64() || y.is_f64() {
-        x.as_f64() == y.as_f64()
-    } else {
-        x == y
-    }
-}
-
-/// What differs between the signed claims and those the verifier handed back, or
-/// `None` when they are the same.
-pub fn claims_difference(
-    signed: &Map<String, Value>,
-    returned: &Map<String, Value>,
-) -> Option<String> {
-    let mut notes = Vec::new();
-    for (name, value) in signed {
-        match returned.get(name) {
-            None => notes.push(format!("dropped {name:?}")),
-            Some(got) if !same_json(value, got) => {
-                notes.push(format!("changed {name:?} from {value} to {got}"))
-            }
-            Some(_) => {}
-        }
-    }
-    for name in returned.keys().filter(|k| !signed.contains_key(*k)) {
-        notes.push(format!("added {name:?}"));
-    }
-    (!notes.is_empty()).then(|| notes.join(", "))
-}
-
 /// Whether two observations of the same token under the same policy agree: the same
 /// verdict, the same reject kind, the same claims (messages may differ).
 pub fn same_verdict(a: &Observation, b: &Observation) -> bool {
@@ -249,7 +203,7 @@ pub fn same_verdict(a: &Observation, b: &Observation) -> bool {
         (
             Observation::Verdict(Verdict::Accepted { claims: x }),
             Observation::Verdict(Verdict::Accepted { claims: y }),
-        ) => same_json(&Value::Object(x.clone()), &Value::Object(y.clone())),
+        ) => json::same_members(x, y),
         (
             Observation::Verdict(Verdict::Rejected { kind: x, .. }),
             Observation::Verdict(Verdict::Rejected { kind: y, .. }),
@@ -396,15 +350,15 @@ mod tests {
 
     #[test]
     fn numbers_compare_by_value() {
-        assert!(same_json(&json!({"a": [1]}), &json!({"a": [1.0]})));
-        assert!(!same_json(&json!({"a": 1}), &json!({"a": "1"})));
+        assert!(json::same_value(&json!({"a": [1]}), &json!({"a": [1.0]})));
+        assert!(!json::same_value(&json!({"a": 1}), &json!({"a": "1"})));
         let signed = json!({"a": 1, "b": 2}).as_object().cloned().unwrap();
         let returned = json!({"a": 1, "c": 3}).as_object().cloned().unwrap();
-        let diff = claims_difference(&signed, &returned).unwrap();
+        let diff = json::difference(&signed, &returned).unwrap();
         assert!(
             diff.contains("dropped \"b\"") && diff.contains("added \"c\""),
             "{diff}"
         );
-        assert_eq!(claims_difference(&signed, &signed), None);
+        assert_eq!(json::difference(&signed, &signed), None);
     }
 }

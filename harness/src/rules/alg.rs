@@ -1,8 +1,10 @@
-//! Step 3: the `alg` Header Parameter.
+//! The `alg` Header Parameter (RFC 7515 section 4.1.1; RFC 7518 section 3.6; RFC 8725
+//! sections 3.1 and 3.2). No choice here: every rule is `rfc` or `bcp`.
 
-use crate::json::type_name;
-use crate::reject::{Checked, Rejection};
-use jwt_conformance::{Alg, RejectKind};
+use super::json::type_name;
+use super::{Checked, Rejection};
+use crate::alg::Alg;
+use crate::verdict::RejectKind;
 use serde_json::{Map, Value};
 
 /// The algorithm the token may be verified with, or why it may not be.

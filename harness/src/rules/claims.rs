@@ -1,21 +1,40 @@
-//! Step 9: the JWT Claims Set against the policy (RFC 7519 section 4.1).
+//! The JWT Claims Set against the policy (RFC 7519 section 4.1; RFC 8725 sections 3.8
+//! and 3.9): required claims, NumericDates (see [`super::time`]), issuer and audience.
 //!
-//! The registered claims the reference reads are type-checked first, whatever the
-//! policy: a value of the wrong JSON type is malformed (the catalogue's table: "claim of
-//! the wrong JSON type"). The comparisons that follow only ever see well-typed values,
-//! so a mismatch there is `issuer` or `audience`. Claims the reference does not read
-//! (`sub`, `jti`, private claims) are returned as they are, unchecked.
+//! Not a choice:
+//! - `rfc`, RFC 7519 section 4.1.3: "If the principal processing the claim does not
+//!   identify itself with a value in the "aud" claim when this claim is present, then
+//!   the JWT MUST be rejected." A verifier expecting no audience identifies itself with
+//!   none, so any present `aud` is refused, `[]` included.
+//! - `bcp`, RFC 8725 section 3.8: "the application MUST validate that the cryptographic
+//!   keys used for the cryptographic operations in the JWT belong to the issuer. If they
+//!   do not, the application MUST reject the JWT." A policy naming its issuer says whose
+//!   keys it trusts, so a token claiming another issuer is refused.
+//! - a claim the policy requires (RFC 7519 section 4: "the set of claims that a JWT must
+//!   contain to be considered valid is context dependent") must be present; with `aud`
+//!   required, RFC 8725 section 3.9's condition holds: "if the audience value is not
+//!   present or not associated with the recipient, it MUST reject the JWT".
+//!
+//! Permitted choices, refused by [`Choice::Strict`]:
+//! - an expected `iss` or `aud` that is absent (or `null`) when the policy does not
+//!   require the claim: RFC 7519 makes both optional, and whether the issuer serves
+//!   several relying parties (RFC 8725 section 3.9, "in such cases") is the
+//!   deployment's to say, by requiring the claim;
+//! - registered claims of the wrong JSON type that do not decide anything: an `iss` the
+//!   policy does not compare, an `iss` array holding the expected issuer, an `aud`
+//!   array with a non-string beside an accepted audience. The strict reference refuses
+//!   them as malformed (RFC 7519 section 4.1.1: "The "iss" value is a case-sensitive
+//!   string"; section 4.1.3: "an array of case-sensitive strings").
 
-use crate::json::type_name;
-use crate::reject::{Checked, Rejection};
-use crate::short;
-use crate::time;
-use jwt_conformance::{Policy, RejectKind};
+use super::json::type_name;
+use super::{short, time, Checked, Choice, Rejection};
+use crate::policy::Policy;
+use crate::verdict::RejectKind;
 use serde_json::{Map, Value};
 
 /// Every claim check, in order; the first failure decides.
-pub fn check(claims: &Map<String, Value>, policy: &Policy, now: i64) -> Checked {
-    match defects(claims, policy, now).into_iter().next() {
+pub fn check(claims: &Map<String, Value>, policy: &Policy, now: i64, choice: Choice) -> Checked {
+    match defects(claims, policy, now, choice).into_iter().next() {
         Some(rejection) => Err(rejection),
         None => Ok(()),
     }
@@ -24,22 +43,30 @@ pub fn check(claims: &Map<String, Value>, policy: &Policy, now: i64) -> Checked 
 /// Every failing claim check, in order: the type checks, then — only when the types are
 /// right, since the comparisons need well-typed values — the presence, time, issuer and
 /// audience checks.
-pub fn defects(claims: &Map<String, Value>, policy: &Policy, now: i64) -> Vec<Rejection> {
-    let types = [
-        time::numeric_dates_are_numbers(claims),
-        issuer_is_a_string(claims),
-        audience_is_strings(claims),
-    ];
+pub fn defects(
+    claims: &Map<String, Value>,
+    policy: &Policy,
+    now: i64,
+    choice: Choice,
+) -> Vec<Rejection> {
+    let types = match choice {
+        Choice::Strict => vec![
+            time::numeric_dates_are_numbers(claims, choice),
+            issuer_is_a_string(claims),
+            audience_is_strings(claims),
+        ],
+        Choice::Lenient => vec![time::numeric_dates_are_numbers(claims, choice)],
+    };
     let wrong_types: Vec<Rejection> = types.into_iter().filter_map(Result::err).collect();
     if !wrong_types.is_empty() {
         return wrong_types;
     }
     [
-        required_present(claims, &policy.required_claims),
-        time::not_expired(claims, now, policy.leeway),
-        time::not_before(claims, now, policy.leeway),
-        issuer_matches(claims, policy.issuer.as_deref()),
-        audience_matches(claims, &policy.audience),
+        required_present(claims, &policy.required_claims, choice),
+        time::not_expired(claims, now, policy.leeway, choice),
+        time::not_before(claims, now, policy.leeway, choice),
+        issuer_matches(claims, policy.issuer.as_deref(), choice),
+        audience_matches(claims, &policy.audience, choice),
     ]
     .into_iter()
     .filter_map(Result::err)
@@ -48,6 +75,14 @@ pub fn defects(claims: &Map<String, Value>, policy: &Policy, now: i64) -> Vec<Re
 
 fn malformed(message: String) -> Rejection {
     Rejection::new(RejectKind::Malformed, message)
+}
+
+/// A claim as `choice` reads it: the lenient reading takes `null` for absent.
+fn claim<'c>(claims: &'c Map<String, Value>, name: &str, choice: Choice) -> Option<&'c Value> {
+    match (claims.get(name), choice) {
+        (Some(Value::Null), Choice::Lenient) => None,
+        (value, _) => value,
+    }
 }
 
 /// RFC 7519 section 4.1.1: "The "iss" value is a case-sensitive string containing a
@@ -84,10 +119,10 @@ fn audience_is_strings(claims: &Map<String, Value>) -> Checked {
 
 /// RFC 7519 section 4: "the set of claims that a JWT must contain to be considered valid
 /// is context dependent" — the policy's required claims must be present.
-fn required_present(claims: &Map<String, Value>, required: &[String]) -> Checked {
+fn required_present(claims: &Map<String, Value>, required: &[String], choice: Choice) -> Checked {
     match required
         .iter()
-        .find(|name| !claims.contains_key(name.as_str()))
+        .find(|name| claim(claims, name, choice).is_none())
     {
         Some(name) => Err(Rejection::new(
             RejectKind::MissingClaim,
@@ -97,24 +132,32 @@ fn required_present(claims: &Map<String, Value>, required: &[String]) -> Checked
     }
 }
 
-/// RFC 7519 section 4.1.1: the "iss" value is "a case-sensitive string" whose
-/// processing "is generally application specific"; a policy with an issuer requires
-/// exactly that string (RFC 8725 section 3.8, "Validate Issuer and Subject").
-fn issuer_matches(claims: &Map<String, Value>, expected: Option<&str>) -> Checked {
+/// RFC 8725 section 3.8: a policy with an issuer accepts exactly that string. Absent,
+/// it is refused when strict (and by the required-claims check when required).
+fn issuer_matches(claims: &Map<String, Value>, expected: Option<&str>, choice: Choice) -> Checked {
     let Some(expected) = expected else {
         return Ok(());
     };
-    match claims.get("iss").and_then(Value::as_str) {
-        Some(iss) if iss == expected => Ok(()),
-        Some(iss) => Err(Rejection::new(
+    let mismatch = |shown: String| {
+        Rejection::new(
             RejectKind::Issuer,
             format!(
-                "`iss` {} is not the expected {} (RFC 7519 section 4.1.1)",
-                short(iss),
+                "`iss` {shown} is not the expected {} (RFC 8725 section 3.8)",
                 short(expected)
             ),
-        )),
-        None => Err(Rejection::new(
+        )
+    };
+    match (claim(claims, "iss", choice), choice) {
+        (Some(Value::String(iss)), _) if iss == expected => Ok(()),
+        (Some(Value::String(iss)), _) => Err(mismatch(short(iss))),
+        (Some(Value::Array(items)), Choice::Lenient)
+            if items.iter().any(|i| i.as_str() == Some(expected)) =>
+        {
+            Ok(())
+        }
+        (Some(other), _) => Err(mismatch(other.to_string())),
+        (None, Choice::Lenient) => Ok(()),
+        (None, Choice::Strict) => Err(Rejection::new(
             RejectKind::Issuer,
             format!(
                 "`iss` is absent; {} is expected (RFC 8725 section 3.8)",
@@ -124,16 +167,13 @@ fn issuer_matches(claims: &Map<String, Value>, expected: Option<&str>) -> Checke
     }
 }
 
-/// RFC 7519 section 4.1.3: "Each principal intended to process the JWT MUST identify
-/// itself with a value in the audience claim. If the principal processing the claim does
-/// not identify itself with a value in the "aud" claim when this claim is present, then
-/// the JWT MUST be rejected." Values compare exactly. A verifier expecting no audience
-/// identifies itself with none, so any `aud` is refused, `[]` included.
-fn audience_matches(claims: &Map<String, Value>, accepted: &[String]) -> Checked {
-    let Some(aud) = claims.get("aud") else {
-        return match accepted {
-            [] => Ok(()),
-            _ => Err(Rejection::new(
+/// RFC 7519 section 4.1.3: the token is for this verifier if one of its `aud` values is
+/// an accepted audience, compared exactly.
+fn audience_matches(claims: &Map<String, Value>, accepted: &[String], choice: Choice) -> Checked {
+    let Some(aud) = claim(claims, "aud", choice) else {
+        return match (accepted, choice) {
+            ([], _) | (_, Choice::Lenient) => Ok(()),
+            (_, Choice::Strict) => Err(Rejection::new(
                 RejectKind::Audience,
                 "`aud` is absent but the verifier requires an audience (RFC 8725 section 3.9)",
             )),
@@ -152,7 +192,7 @@ fn audience_matches(claims: &Map<String, Value>, accepted: &[String]) -> Checked
 }
 
 /// The string values of an `aud` claim: the string itself, or the strings of an array.
-fn audience_values(aud: &Value) -> impl Iterator<Item = &str> {
+pub fn audience_values(aud: &Value) -> impl Iterator<Item = &str> {
     let items = match aud {
         Value::Array(items) => items.as_slice(),
         one => std::slice::from_ref(one),
@@ -163,7 +203,7 @@ fn audience_values(aud: &Value) -> impl Iterator<Item = &str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use jwt_conformance::JwkSet;
+    use crate::jwk::JwkSet;
     use serde_json::json;
 
     const NOW: i64 = 1_700_000_000;
@@ -177,7 +217,9 @@ mod tests {
     }
 
     fn kind(value: Value, policy: &Policy) -> Option<RejectKind> {
-        check(&claims(value), policy, NOW).err().map(|r| r.kind)
+        check(&claims(value), policy, NOW, Choice::Strict)
+            .err()
+            .map(|r| r.kind)
     }
 
     #[test]
@@ -298,7 +340,7 @@ mod tests {
         let mut p = policy();
         p.issuer = Some("x".to_string());
         let kinds = |c: Value| -> Vec<RejectKind> {
-            defects(&claims(c), &p, NOW)
+            defects(&claims(c), &p, NOW, Choice::Strict)
                 .into_iter()
                 .map(|r| r.kind)
                 .collect()
@@ -332,6 +374,45 @@ mod tests {
         assert_eq!(
             kind(json!({"exp": NOW + 9, "iat": NOW + 999}), &policy()),
             None
+        );
+    }
+
+    #[test]
+    fn the_lenient_reading_accepts_what_only_hardening_refuses() {
+        let mut p = policy();
+        p.issuer = Some("x".to_string());
+        p.audience = vec!["api".to_string()];
+        let lenient = |c: Value, p: &Policy| {
+            check(&claims(c), p, NOW, Choice::Lenient)
+                .err()
+                .map(|r| r.kind)
+        };
+        for c in [
+            json!({"exp": NOW + 1}),
+            json!({"exp": NOW + 1, "iss": null, "aud": null}),
+            json!({"exp": NOW + 1, "iss": ["x"], "aud": ["api", 1]}),
+        ] {
+            assert_eq!(lenient(c.clone(), &p), None, "{c}");
+            assert!(kind(c.clone(), &p).is_some(), "{c}");
+        }
+        // Still refused: other issuers and audiences, any aud where none is expected, and
+        // what the policy requires.
+        assert_eq!(
+            lenient(json!({"exp": NOW + 1, "iss": "y"}), &p),
+            Some(RejectKind::Issuer)
+        );
+        assert_eq!(
+            lenient(json!({"exp": NOW + 1, "aud": ["a", 1]}), &p),
+            Some(RejectKind::Audience)
+        );
+        assert_eq!(
+            lenient(json!({"exp": NOW + 1, "aud": []}), &policy()),
+            Some(RejectKind::Audience)
+        );
+        p.required_claims = vec!["exp".into(), "aud".into()];
+        assert_eq!(
+            lenient(json!({"exp": NOW + 1, "aud": null}), &p),
+            Some(RejectKind::MissingClaim)
         );
     }
 }

@@ -1,15 +1,28 @@
-//! Step 5: the `typ` and `cty` Header Parameters.
+//! The `typ` and `cty` Header Parameters (RFC 7515 sections 4.1.9 and 4.1.10; RFC 8725
+//! section 3.11; RFC 7519 section 7.2 step 8).
+//!
+//! Permitted choice, refused by [`Choice::Strict`]: a `typ` or `cty` that is not a
+//! string when the policy requires no type. Both "are ignored by JWS implementations;
+//! any processing of this parameter is performed by the JWS application" (sections
+//! 4.1.9 and 4.1.10), so a verifier that is not asked to compare them may ignore them.
+//! Not a choice: a required `typ` must match (RFC 8725 section 3.11), and a `cty` of
+//! `JWT` makes the payload a nested JWT that is not this token's claims (RFC 7519
+//! section 7.2 step 8).
 
-use crate::json::type_name;
-use crate::reject::{Checked, Rejection};
-use jwt_conformance::RejectKind;
+use super::json::type_name;
+use super::{Checked, Choice, Rejection};
+use crate::verdict::RejectKind;
 use serde_json::{Map, Value};
 
 /// Checks the types of `typ` and `cty`, `typ` against the policy's required type, and
 /// that `cty` does not announce a nested JWT.
-pub fn check(header: &Map<String, Value>, required: Option<&str>) -> Checked {
-    typ_is_a_string(header.get("typ"))?;
-    cty_is_a_string(header.get("cty"))?;
+pub fn check(header: &Map<String, Value>, required: Option<&str>, choice: Choice) -> Checked {
+    if choice == Choice::Strict || required.is_some() {
+        typ_is_a_string(header.get("typ"))?;
+    }
+    if choice == Choice::Strict {
+        cty_is_a_string(header.get("cty"))?;
+    }
     if let Some(required) = required {
         typ_matches(header.get("typ").and_then(Value::as_str), required)?;
     }
@@ -93,7 +106,21 @@ mod tests {
     use serde_json::json;
 
     fn run(header: Value, required: Option<&str>) -> Checked {
-        check(header.as_object().unwrap(), required)
+        check(header.as_object().unwrap(), required, Choice::Strict)
+    }
+
+    #[test]
+    fn a_lenient_reader_ignores_the_types_of_what_it_need_not_compare() {
+        let lenient = |h: Value, r| check(h.as_object().unwrap(), r, Choice::Lenient);
+        assert_eq!(lenient(json!({"typ": 1, "cty": true}), None), Ok(()));
+        assert_eq!(
+            lenient(json!({"typ": 1}), Some("JWT")).unwrap_err().kind,
+            RejectKind::Malformed
+        );
+        assert!(lenient(json!({"cty": "JWT"}), None)
+            .unwrap_err()
+            .message
+            .contains("nested"));
     }
 
     #[test]

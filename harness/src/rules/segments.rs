@@ -1,42 +1,41 @@
-//! Step 1: the compact serialization — size, three segments, strict base64url.
+//! The JWS Compact Serialization (RFC 7515 section 7.1): three base64url segments
+//! separated by dots, the first two of which are the signing input.
+//!
+//! Not a choice (`rfc`): RFC 7515 section 5.2 step 1, "Parse the JWS representation to
+//! extract the serialized values for the components of the JWS", and a compact JWS has
+//! exactly three. The size bound is a limit RFC 8259 section 9 lets a parser set ("An
+//! implementation may set limits on the size of texts that it accepts").
 
-use crate::reject::{Checked, Rejection};
-use jwt_conformance::{b64, RejectKind};
+use super::{base64url, Checked, Choice, Rejection};
+use crate::verdict::RejectKind;
 
-/// The longest token accepted, in bytes: 16 MiB.
-///
-/// RFC 7515 sets no maximum. The bound exists so that a verifier never decodes and parses
-/// an attacker's arbitrarily large input; 16 MiB is far above any real token (a 1 MB
-/// token is accepted) and low enough that the decoded copies stay small.
+/// The largest token the references verify: 16 MiB, far past any real JWT, so that a
+/// multi-megabyte token is still judged on its merits.
 pub const MAX_TOKEN_BYTES: usize = 16 * 1024 * 1024;
 
-/// The decoded parts of a compact JWS.
+/// A compact JWS split and decoded.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Segments<'t> {
-    /// `BASE64URL(header) || '.' || BASE64URL(payload)`, the bytes the signature covers.
+    /// The first two segments and the dot between them, exactly as sent.
     pub signing_input: &'t str,
-    /// The JOSE Header octets.
     pub header: Vec<u8>,
-    /// The JWS Payload octets.
     pub payload: Vec<u8>,
-    /// The JWS Signature octets.
     pub signature: Vec<u8>,
 }
 
-/// Splits and decodes a compact JWS, rejecting anything that is not exactly one.
-pub fn split(token: &str) -> Checked<Segments<'_>> {
+/// Splits a compact JWS into its three segments and decodes each, taking base64url's
+/// permitted choices `choice`'s way.
+pub fn split(token: &str, choice: Choice) -> Checked<Segments<'_>> {
     within_size_bound(token)?;
     let [header, payload, signature] = three_segments(token)?;
     Ok(Segments {
         signing_input: &token[..header.len() + 1 + payload.len()],
-        header: base64url(header, "header")?,
-        payload: base64url(payload, "payload")?,
-        signature: base64url(signature, "signature")?,
+        header: segment(header, "header", choice)?,
+        payload: segment(payload, "payload", choice)?,
+        signature: segment(signature, "signature", choice)?,
     })
 }
 
-/// The reference's own defensive bound (RFC 7515 sets none): a token longer than
-/// [`MAX_TOKEN_BYTES`] is refused before anything is decoded or parsed.
 fn within_size_bound(token: &str) -> Checked {
     if token.len() > MAX_TOKEN_BYTES {
         return Err(Rejection::new(
@@ -50,9 +49,7 @@ fn within_size_bound(token: &str) -> Checked {
     Ok(())
 }
 
-/// RFC 7515 section 7.1: the compact serialization is
-/// `BASE64URL(UTF8(JWS Protected Header)) || '.' || BASE64URL(JWS Payload) || '.' ||
-/// BASE64URL(JWS Signature)` — exactly three segments (five would be a JWE).
+/// RFC 7515 section 7.1: `header.payload.signature`.
 fn three_segments(token: &str) -> Checked<[&str; 3]> {
     let mut parts = token.split('.');
     match (parts.next(), parts.next(), parts.next(), parts.next()) {
@@ -75,12 +72,9 @@ fn wrong_count(count: &str) -> Rejection {
     )
 }
 
-/// RFC 7515 section 2: base64url "with all trailing '=' characters omitted … and without
-/// the inclusion of any line breaks, whitespace, or other additional characters"; the
-/// encoding must also be canonical (unused trailing bits zero, RFC 4648 section 3.5), so
-/// each byte string has exactly one spelling.
-fn base64url(segment: &str, name: &str) -> Checked<Vec<u8>> {
-    b64::decode(segment).map_err(|e| {
+/// RFC 7515 section 5.2 steps 2, 6 and 7: each segment is base64url-decoded.
+fn segment(text: &str, name: &str, choice: Choice) -> Checked<Vec<u8>> {
+    base64url::decode(text, choice).map_err(|e| {
         Rejection::new(
             RejectKind::Malformed,
             format!("{name} segment is not canonical unpadded base64url: {e} (RFC 7515 section 2)"),
@@ -94,12 +88,12 @@ mod tests {
 
     #[test]
     fn three_canonical_segments_are_decoded() {
-        let s = split("eyJhIjoxfQ.e30.AQ").unwrap();
+        let s = split("eyJhIjoxfQ.e30.AQ", Choice::Strict).unwrap();
         assert_eq!(s.header, br#"{"a":1}"#);
         assert_eq!(s.payload, b"{}");
         assert_eq!(s.signature, [1]);
         assert_eq!(s.signing_input, "eyJhIjoxfQ.e30");
-        assert_eq!(split("e30.e30.").unwrap().signature, b"");
+        assert_eq!(split("e30.e30.", Choice::Strict).unwrap().signature, b"");
     }
 
     #[test]
@@ -111,23 +105,31 @@ mod tests {
             ("a.b.c.d.e", "has more than 3 "),
             ("....", "has more than 3 "),
         ] {
-            let r = split(token).unwrap_err();
-            assert_eq!(r.kind, RejectKind::Malformed, "{token}");
-            assert!(r.message.contains(count), "{token}: {}", r.message);
+            for choice in [Choice::Strict, Choice::Lenient] {
+                let r = split(token, choice).unwrap_err();
+                assert_eq!(r.kind, RejectKind::Malformed, "{token}");
+                assert!(r.message.contains(count), "{token}: {}", r.message);
+            }
         }
     }
 
     #[test]
-    fn non_canonical_base64url_is_malformed() {
-        for token in [
-            "e30=.e30.AQ",
-            "e30.e30.AR",
-            "e30.e3+.AQ",
-            "e30.e30 .AQ",
-            "e30.e30.A/",
-        ] {
-            let r = split(token).unwrap_err();
-            assert_eq!(r.kind, RejectKind::Malformed, "{token}");
+    fn non_canonical_base64url_is_malformed_when_strict() {
+        for token in ["e30=.e30.AQ", "e30.e30.AR"] {
+            assert_eq!(
+                split(token, Choice::Strict).unwrap_err().kind,
+                RejectKind::Malformed
+            );
+            assert!(split(token, Choice::Lenient).is_ok(), "{token}");
+        }
+        for token in ["e30.e3+.AQ", "e30.e30 .AQ", "e30.e30.A/", "e30.e30.AQ\n"] {
+            for choice in [Choice::Strict, Choice::Lenient] {
+                assert_eq!(
+                    split(token, choice).unwrap_err().kind,
+                    RejectKind::Malformed,
+                    "{token:?}"
+                );
+            }
         }
     }
 
@@ -136,13 +138,16 @@ mod tests {
         let at_bound = "A".repeat(MAX_TOKEN_BYTES);
         assert!(within_size_bound(&at_bound).is_ok());
         let over = "A".repeat(MAX_TOKEN_BYTES + 1);
-        assert_eq!(split(&over).unwrap_err().kind, RejectKind::Malformed);
+        assert_eq!(
+            split(&over, Choice::Strict).unwrap_err().kind,
+            RejectKind::Malformed
+        );
     }
 
     #[test]
     fn a_million_dots_is_a_quick_rejection() {
         let dots = ".".repeat(1_000_000);
-        let r = split(&dots).unwrap_err();
+        let r = split(&dots, Choice::Strict).unwrap_err();
         assert!(r.message.contains("has more than 3"), "{}", r.message);
     }
 }
