@@ -53,7 +53,16 @@ pub fn render(case: &Case) -> String {
         Expected::Either { why } => format!("either accept or reject: {why}"),
     };
     let _ = writeln!(out, "expected:    {expected}");
+    let level = match case.level {
+        crate::case::Level::Strict => format!(
+            "strict ({}): scored with --strict; otherwise either answer, an acceptance returning the signed claims",
+            case.basis
+        ),
+        level => format!("{level} ({}): scored in every run", case.basis),
+    };
+    let _ = writeln!(out, "level:       {level}");
     let _ = writeln!(out, "refs:        {}", case.refs.join(", "));
+    let _ = writeln!(out, "defined at:  {}", case.defined_at);
     let _ = writeln!(out);
     let _ = writeln!(
         out,
@@ -75,6 +84,20 @@ pub fn render(case: &Case) -> String {
     let _ = writeln!(out, "policy:");
     let policy = serde_json::to_string_pretty(&case.policy.to_json()).unwrap_or_default();
     let _ = writeln!(out, "{}", indent(&shorten(&policy, 4000)));
+    if let Some(control) = &case.control {
+        let _ = writeln!(out);
+        let _ = writeln!(
+            out,
+            "positive control (must be accepted for a rejection to count):"
+        );
+        let _ = writeln!(out, "  {}", shorten(&control.token, 400));
+        if control.policy != case.policy {
+            let policy =
+                serde_json::to_string_pretty(&control.policy.to_json()).unwrap_or_default();
+            let _ = writeln!(out, "  under its own policy:");
+            let _ = writeln!(out, "{}", indent(&shorten(&policy, 4000)));
+        }
+    }
     out
 }
 

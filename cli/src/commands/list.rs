@@ -17,7 +17,10 @@ pub fn run(as_json: bool) -> Result<ExitCode, UsageError> {
                     "severity": c.severity.as_str(),
                     "refs": c.refs,
                     "expected": c.expected.label(),
+                    "level": c.level.as_str(),
+                    "basis": c.basis,
                     "title": c.title,
+                    "defined_at": c.defined_at,
                 })
             })
             .collect();
@@ -29,9 +32,10 @@ pub fn run(as_json: bool) -> Result<ExitCode, UsageError> {
             .iter()
             .map(|c| {
                 format!(
-                    "{:<48} {:<8} {:<6} {}\n",
+                    "{:<48} {:<8} {:<6} {:<6} {}\n",
                     c.id,
                     c.severity.as_str(),
+                    c.level.as_str(),
                     c.expected.label(),
                     c.refs.join(" ")
                 )

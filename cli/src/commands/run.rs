@@ -2,7 +2,8 @@
 
 use crate::{registry, UsageError};
 use clap::{Args, ValueEnum};
-use jwt_conformance::properties::PropertyConfig;
+use jwt_conformance::case::Scoring;
+use jwt_conformance::properties::{PropertyConfig, SeedChoice};
 use jwt_conformance::report::{json, junit, markdown, text};
 use jwt_conformance::{Adapter, Manifest, Suite};
 use std::path::PathBuf;
@@ -35,6 +36,14 @@ pub struct RunArgs {
     /// Generated cases per property (default: PROPTEST_CASES, else 128; 0 skips them).
     #[arg(long, value_name = "N")]
     proptest_cases: Option<u32>,
+    /// Score the `strict` level too (SHOULDs, MAY-rejects, hardening); without it they
+    /// are reported as information.
+    #[arg(long)]
+    strict: bool,
+    /// The properties' seed: a number, or `random` to explore (default: derived from
+    /// each property's id and the tool version, or PROPTEST_RNG_SEED).
+    #[arg(long, value_name = "N|random")]
+    seed: Option<SeedChoice>,
 }
 
 pub(crate) fn parse_seconds(s: &str) -> Result<f64, String> {
@@ -89,8 +98,14 @@ pub fn run(args: RunArgs) -> Result<ExitCode, UsageError> {
         .manifest(manifest)
         .timeout(timeout)
         .filter(args.filter.clone())
+        .scoring(if args.strict {
+            Scoring::Strict
+        } else {
+            Scoring::Default
+        })
         .properties(PropertyConfig {
             cases: args.proptest_cases,
+            seed: args.seed.unwrap_or_default(),
             ..PropertyConfig::default()
         });
     let report = suite.run().map_err(|e| UsageError(e.to_string()))?;

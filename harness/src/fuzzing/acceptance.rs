@@ -5,6 +5,7 @@
 
 use super::verified::VerifiedPairs;
 use crate::alg::Alg;
+use crate::case::Scoring;
 use crate::forge::{self, keys};
 use crate::policy::Policy;
 use crate::properties::ledger::Ledger;
@@ -369,7 +370,8 @@ pub fn check(
         }
     };
     let at = |now| match &signed {
-        Ok(claims) => claims_set_expectation(policy, now, claims),
+        // A fuzz finding is a broken rfc or bcp rule: hardening is not judged here.
+        Ok(claims) => claims_set_expectation(policy, now, claims, Scoring::Default),
         Err(why) => Expectation::Reject(why.clone()),
     };
     // The latest reading only matters when the earliest one rejects.

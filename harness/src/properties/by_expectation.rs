@@ -44,7 +44,7 @@ pub(super) fn run(
     )
         .prop_map(|(setup, signer, header, claims)| {
             let (token, payload) = sign(&setup, &mut Ledger::new(), signer, &header, &claims);
-            let expectation = claims_expectation(&setup.policy, setup.now, &payload);
+            let expectation = claims_expectation(&setup.policy, setup.now, &payload, ctx.scoring);
             Scenario {
                 setup,
                 token,

@@ -2,8 +2,9 @@
 //! payload bytes alone (never from how a generator meant them), and how to compare
 //! what it hands back.
 
+use crate::case::Scoring;
 use crate::policy::Policy;
-use crate::rules::json;
+use crate::rules::{self, json, Choice};
 use crate::runner::Observation;
 use crate::verdict::Verdict;
 use serde_json::{Map, Value};
@@ -19,70 +20,35 @@ pub enum Expectation {
     Either(String),
 }
 
-/// NumericDates up to 2^53 are integers every JSON parser reads exactly; larger or
-/// non-integer ones are legal (RFC 7519 section 2) but a verifier may refuse them.
-const EXACT_INTEGER_LIMIT: u64 = 1 << 53;
-
-/// How a `exp`/`nbf` value relates to the validity window.
-enum Time {
-    Absent,
-    /// An ordinary integer NumericDate.
-    Exact(i64),
-    /// A legal but unusual NumericDate (fraction, exponent, negative, beyond 2^53).
-    Unusual(f64),
-    /// Present but not a number.
-    NotANumber,
-}
-
-fn time(claims: &Map<String, Value>, name: &str) -> Time {
-    match claims.get(name) {
-        None => Time::Absent,
-        Some(Value::Number(n)) => match n.as_u64() {
-            Some(v) if v <= EXACT_INTEGER_LIMIT => Time::Exact(v as i64),
-            _ => Time::Unusual(n.as_f64().unwrap_or(f64::NAN)),
-        },
-        Some(_) => Time::NotANumber,
-    }
-}
-
-/// Collects verdict-forcing findings, most decisive first.
-#[derive(Default)]
-struct Findings {
-    reject: Vec<String>,
-    either: Vec<String>,
-}
-
-impl Findings {
-    fn expectation(self) -> Expectation {
-        if !self.reject.is_empty() {
-            Expectation::Reject(self.reject.join("; "))
-        } else if !self.either.is_empty() {
-            Expectation::Either(self.either.join("; "))
-        } else {
-            Expectation::Accept
-        }
-    }
-}
-
 /// What a verifier configured with `policy`, at time `now`, must do with a token whose
-/// signature is valid and whose payload is `payload`.
+/// signature is valid and whose payload is `payload`, in a run scoring `scoring`.
 ///
-/// Rules: required claims must be present; `exp`/`nbf` bound the window
-/// `nbf - leeway <= now < exp + leeway` (RFC 7519 4.1.4, 4.1.5); an expected `iss` must
-/// be present and match exactly (4.1.1, RFC 8725 3.8); with accepted audiences `aud`
-/// must be present and hold one exactly, and with none a present `aud` is rejected
-/// (RFC 7519 4.1.3, RFC 8725 3.9); a registered claim of the wrong JSON type makes the
-/// claims set invalid (RFC 7519 4.1). The fixed catalogue takes the same positions.
-///
-/// Left open: NumericDates that are legal but unusual (fractions, exponents, negative,
-/// beyond 2^53) may be rejected even inside the window; the catalogue's `time/*` cases
-/// pin those forms down one by one, and the property keeps to the window itself.
-pub fn claims_expectation(policy: &Policy, now: i64, payload: &[u8]) -> Expectation {
-    match serde_json::from_slice::<Value>(payload) {
-        Ok(Value::Object(claims)) => claims_set_expectation(policy, now, &claims),
-        Ok(_) => Expectation::Reject("the payload is not a JSON object".into()),
-        Err(e) => Expectation::Reject(format!("the payload is not JSON: {e}")),
-    }
+/// Decided by the rule book taken both ways ([`rules::json`], [`rules::claims`],
+/// [`rules::time`]): what both references accept must be accepted, what both reject
+/// must be rejected, and what only the strict one rejects is either outside strict
+/// runs. Exact time boundaries are a convention of the suite (RFC 7519 only says
+/// "Implementers MAY provide for some small leeway"): within a second of the window's
+/// edge either answer is right outside strict runs, except `exp == now` without leeway,
+/// which RFC 7519 section 4.1.4 calls expired. The fixed catalogue takes the same
+/// positions.
+pub fn claims_expectation(
+    policy: &Policy,
+    now: i64,
+    payload: &[u8],
+    scoring: Scoring,
+) -> Expectation {
+    let judge = |choice| -> Result<Map<String, Value>, String> {
+        let claims = json::parse_object(payload, choice).map_err(|e| format!("the payload {e}"))?;
+        rules::claims::check(&claims, policy, now, choice).map_err(|r| r.message)?;
+        Ok(claims)
+    };
+    combine(
+        judge(Choice::Strict),
+        judge(Choice::Lenient),
+        policy,
+        now,
+        scoring,
+    )
 }
 
 /// [`claims_expectation`] of a payload already parsed as a JSON object.
@@ -90,110 +56,76 @@ pub fn claims_set_expectation(
     policy: &Policy,
     now: i64,
     claims: &Map<String, Value>,
+    scoring: Scoring,
 ) -> Expectation {
-    let mut f = Findings::default();
-    for name in &policy.required_claims {
-        if !claims.contains_key(name) {
-            f.reject.push(format!("required claim {name} is absent"));
-        }
-    }
-    let leeway = policy.leeway as i64;
-    // exp: valid while now < exp + leeway, i.e. exp > now - leeway.
-    let exp_floor = now - leeway;
-    match time(claims, "exp") {
-        Time::Absent => {}
-        Time::Exact(exp) if exp > exp_floor => {}
-        Time::Exact(exp) => f.reject.push(format!(
-            "exp {exp} is not after now {now} - leeway {leeway}: expired"
-        )),
-        Time::Unusual(exp) if exp > exp_floor as f64 => f.either.push(format!(
-            "exp {exp} is an unusual NumericDate a verifier may refuse"
-        )),
-        Time::Unusual(exp) => f.reject.push(format!("exp {exp} has passed")),
-        Time::NotANumber => f.reject.push("exp is not a number".into()),
-    }
-    // nbf: valid once nbf - leeway <= now, i.e. nbf <= now + leeway.
-    let nbf_ceiling = now + leeway;
-    match time(claims, "nbf") {
-        Time::Absent => {}
-        Time::Exact(nbf) if nbf <= nbf_ceiling => {}
-        Time::Exact(nbf) => f.reject.push(format!(
-            "nbf {nbf} is after now {now} + leeway {leeway}: not yet valid"
-        )),
-        Time::Unusual(nbf) if nbf <= nbf_ceiling as f64 => f.either.push(format!(
-            "nbf {nbf} is an unusual NumericDate a verifier may refuse"
-        )),
-        Time::Unusual(nbf) => f.reject.push(format!("nbf {nbf} is in the future")),
-        Time::NotANumber => f.reject.push("nbf is not a number".into()),
-    }
-    issuer(policy, claims, &mut f);
-    audience(policy, claims, &mut f);
-    // sub and jti are the application's to process (RFC 7519 4.1.2, 4.1.7): a verifier
-    // may refuse a wrongly typed one or pass it on. iat is a NumericDate the catalogue
-    // holds to its type (time/iat-string).
-    for name in ["sub", "jti"] {
-        if claims.get(name).is_some_and(|v| !v.is_string()) {
-            f.either
-                .push(format!("{name} is not a string (RFC 7519 4.1)"));
-        }
-    }
-    if claims.get("iat").is_some_and(|v| !v.is_number()) {
-        f.reject
-            .push("iat is not a number (RFC 7519 4.1.6)".to_string());
-    }
-    f.expectation()
-}
-
-fn issuer(policy: &Policy, claims: &Map<String, Value>, f: &mut Findings) {
-    match (&policy.issuer, claims.get("iss")) {
-        (Some(_), Some(iss)) if !iss.is_string() => {
-            f.reject.push(format!("iss {iss} is not a string"))
-        }
-        // With no issuer expected, iss is the application's to read (RFC 7519 4.1.1).
-        (None, Some(iss)) if !iss.is_string() => f.either.push(format!(
-            "iss {iss} is not a string, and no issuer is expected"
-        )),
-        (Some(expected), None) => f.reject.push(format!(
-            "iss is absent but the verifier expects {expected:?}"
-        )),
-        (Some(expected), Some(iss)) if iss.as_str() != Some(expected.as_str()) => f.reject.push(
-            format!("iss {iss} is not exactly {expected:?} (case-sensitive)"),
-        ),
-        _ => {}
-    }
-}
-
-fn audience(policy: &Policy, claims: &Map<String, Value>, f: &mut Findings) {
-    let accepted = &policy.audience;
-    let Some(aud) = claims.get("aud") else {
-        if !accepted.is_empty() {
-            f.reject
-                .push("aud is absent but the verifier expects an audience".into());
-        }
-        return;
+    let judge = |choice| {
+        rules::claims::check(claims, policy, now, choice)
+            .map(|()| claims.clone())
+            .map_err(|r| r.message)
     };
-    if accepted.is_empty() {
-        f.reject
-            .push("the token has aud but the verifier expects no audience".into());
-        return;
+    combine(
+        judge(Choice::Strict),
+        judge(Choice::Lenient),
+        policy,
+        now,
+        scoring,
+    )
+}
+
+/// The expectation from the strict and the lenient reading.
+fn combine(
+    strict: Result<Map<String, Value>, String>,
+    lenient: Result<Map<String, Value>, String>,
+    policy: &Policy,
+    now: i64,
+    scoring: Scoring,
+) -> Expectation {
+    let hardened = scoring == Scoring::Strict;
+    match (strict, lenient) {
+        (Err(_), Err(why)) => Expectation::Reject(why),
+        (Err(why), Ok(_)) if hardened => Expectation::Reject(why),
+        (Err(why), Ok(_)) => Expectation::Either(format!(
+            "only hardening refuses it ({why}); a strict run would"
+        )),
+        (Ok(_), Err(why)) => Expectation::Either(format!(
+            "a verifier may refuse it ({why}) where the RFCs leave the choice open"
+        )),
+        (Ok(claims), Ok(_)) => {
+            let mut either = Vec::new();
+            if !hardened {
+                either.extend(time_edge(&claims, policy.leeway, now));
+            }
+            // sub and jti are the application's to process (RFC 7519 4.1.2, 4.1.7): a
+            // verifier may refuse a wrongly typed one or pass it on.
+            for name in ["sub", "jti"] {
+                if claims.get(name).is_some_and(|v| !v.is_string()) {
+                    either.push(format!("{name} is not a string (RFC 7519 4.1)"));
+                }
+            }
+            match either.is_empty() {
+                true => Expectation::Accept,
+                false => Expectation::Either(either.join("; ")),
+            }
+        }
     }
-    let matches = |s: &str| accepted.iter().any(|a| a == s);
-    match aud {
-        Value::String(s) if matches(s) => {}
-        Value::String(s) => f
-            .reject
-            .push(format!("aud {s:?} is none of the accepted audiences")),
-        Value::Array(items) if !items.iter().all(Value::is_string) => f
-            .reject
-            .push(format!("aud {aud} holds something other than strings")),
-        Value::Array(items) if items.iter().any(|i| i.as_str().is_some_and(matches)) => {}
-        Value::Array(_) => f
-            .reject
-            .push("no member of the aud array is an accepted audience".into()),
-        other => f
-            .reject
-            .push(format!("aud {other} is neither a string nor an array")),
+}
+
+/// Why a valid claim set sits on an exact time boundary, if it does: `exp` one second
+/// before `now + leeway`, or `nbf` within one second of `now + leeway`.
+fn time_edge(claims: &Map<String, Value>, leeway: u64, now: i64) -> Option<String> {
+    let seconds = |name: &str| claims.get(name).and_then(Value::as_f64);
+    let (now, leeway) = (now as f64, leeway as f64);
+    if let Some(exp) = seconds("exp") {
+        if exp + leeway - now <= 1.0 {
+            return Some(format!("exp {exp} is within a second of the window's edge"));
+        }
     }
+    if let Some(nbf) = seconds("nbf") {
+        if now - (nbf - leeway) < 1.0 {
+            return Some(format!("nbf {nbf} is within a second of the window's edge"));
+        }
+    }
+    None
 }
 
 /// Whether two observations of the same token under the same policy agree: the same
@@ -242,7 +174,7 @@ mod tests {
     }
 
     fn expect(p: &Policy, claims: Value) -> Expectation {
-        claims_expectation(p, 1000, claims.to_string().as_bytes())
+        claims_expectation(p, 1000, claims.to_string().as_bytes(), Scoring::Strict)
     }
 
     #[test]
@@ -258,10 +190,7 @@ mod tests {
             expect(&p, json!({"nbf": 1011})),
             Expectation::Reject(_)
         ));
-        assert!(matches!(
-            expect(&p, json!({"exp": 990.5})),
-            Expectation::Either(_)
-        ));
+        assert_eq!(expect(&p, json!({"exp": 990.5})), Expectation::Accept);
         assert!(matches!(
             expect(&p, json!({"exp": 989.5})),
             Expectation::Reject(_)
@@ -282,6 +211,47 @@ mod tests {
             expect(&p, json!({"nbf": 1e300})),
             Expectation::Reject(_)
         ));
+    }
+
+    #[test]
+    fn outside_strict_runs_edges_and_hardening_are_either() {
+        let p = policy(10);
+        let by_default = |claims: Value| {
+            claims_expectation(&p, 1000, claims.to_string().as_bytes(), Scoring::Default)
+        };
+        for claims in [
+            json!({"exp": 990.5}),
+            json!({"exp": 991}),
+            json!({"exp": 990}),
+            json!({"nbf": 1010}),
+            json!({"nbf": 1011}),
+            json!({"iat": "x"}),
+        ] {
+            assert!(
+                matches!(by_default(claims.clone()), Expectation::Either(_)),
+                "{claims}"
+            );
+        }
+        assert_eq!(
+            by_default(json!({"exp": 992, "nbf": 1009})),
+            Expectation::Accept
+        );
+        assert!(matches!(
+            by_default(json!({"exp": 989})),
+            Expectation::Reject(_)
+        ));
+        assert!(matches!(
+            by_default(json!({"nbf": 1012})),
+            Expectation::Reject(_)
+        ));
+        // Without leeway, exp == now is expired whatever the run.
+        let p0 = policy(0);
+        let at = |claims: Value| {
+            claims_expectation(&p0, 1000, claims.to_string().as_bytes(), Scoring::Default)
+        };
+        assert!(matches!(at(json!({"exp": 1000})), Expectation::Reject(_)));
+        assert!(matches!(at(json!({"exp": 1001})), Expectation::Either(_)));
+        assert_eq!(at(json!({"exp": 1002})), Expectation::Accept);
     }
 
     #[test]
@@ -343,7 +313,7 @@ mod tests {
         assert!(matches!(expect(&p, json!({})), Expectation::Reject(_)));
         assert_eq!(expect(&p, json!({"sub": "s"})), Expectation::Accept);
         assert!(matches!(
-            claims_expectation(&p, 0, b"[1]"),
+            claims_expectation(&p, 0, b"[1]", Scoring::Default),
             Expectation::Reject(_)
         ));
     }

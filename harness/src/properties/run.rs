@@ -286,6 +286,8 @@ pub(crate) struct Ctx {
     pub adapter: Arc<dyn Adapter>,
     pub info: AdapterInfo,
     pub timeout: Duration,
+    /// The levels the oracles hold the verifier to.
+    pub scoring: Scoring,
     tally: RefCell<Tally>,
     last: RefCell<Option<Failure>>,
 }
@@ -453,6 +455,7 @@ pub fn check(
         adapter: Arc::clone(adapter),
         info,
         timeout: config.timeout,
+        scoring: config.scoring,
         tally: RefCell::new(Tally::default()),
         last: RefCell::new(None),
     };

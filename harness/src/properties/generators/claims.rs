@@ -393,6 +393,7 @@ mod tests {
     use super::*;
     use crate::adapter::Clock;
     use crate::alg::Alg;
+    use crate::case::Scoring;
     use crate::properties::generators::policy::setups;
     use crate::properties::oracles::{claims_expectation, Expectation};
     use proptest::test_runner::{Config, TestRunner};
@@ -405,7 +406,8 @@ mod tests {
             runner
                 .run(&strategy, |(setup, plan)| {
                     let payload = plan.render(&setup);
-                    let expectation = claims_expectation(&setup.policy, setup.now, &payload);
+                    let expectation =
+                        claims_expectation(&setup.policy, setup.now, &payload, Scoring::Strict);
                     prop_assert_eq!(
                         expectation,
                         Expectation::Accept,
@@ -428,7 +430,8 @@ mod tests {
         runner
             .run(&strategy, |(setup, plan)| {
                 let payload = plan.render(&setup);
-                let expectation = claims_expectation(&setup.policy, setup.now, &payload);
+                let expectation =
+                    claims_expectation(&setup.policy, setup.now, &payload, Scoring::Strict);
                 prop_assert!(
                     !matches!(expectation, Expectation::Either(_)),
                     "{expectation:?} for {}",
