@@ -1,10 +1,10 @@
 //! The adapters a fuzz target can run, chosen by name (from an environment variable),
 //! each with the expected-failures manifest whose deviations are not findings.
 
-use crate::planted::{Bug, PlantedAdapter};
 use jwt_conformance::runner::DEFAULT_TIMEOUT;
 use jwt_conformance::{Adapter, Manifest};
 use jwt_conformance_process::{reply_timeout_for, ProcessAdapter};
+use jwt_conformance_reference::flawed::{Flaw, FlawedAdapter};
 use std::sync::Arc;
 
 /// The names [`by_name`] knows, for messages.
@@ -51,11 +51,15 @@ pub fn by_name(name: &str) -> Result<Chosen, String> {
                 REFERENCE_MANIFEST,
             )?,
         ),
+        // The strict reference with one bug planted, to show the targets find it.
         "planted-none" => (
-            Arc::new(PlantedAdapter(Bug::AcceptsNone)),
+            Arc::new(FlawedAdapter::strict(Flaw::AcceptsNone)),
             Manifest::empty(),
         ),
-        "planted-exp" => (Arc::new(PlantedAdapter(Bug::IgnoresExp)), Manifest::empty()),
+        "planted-exp" => (
+            Arc::new(FlawedAdapter::strict(Flaw::IgnoresExp)),
+            Manifest::empty(),
+        ),
         _ => match name.strip_prefix("exec:") {
             Some(command) => {
                 let process = ProcessAdapter::spawn(command, reply_timeout_for(DEFAULT_TIMEOUT))

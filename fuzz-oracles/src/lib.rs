@@ -22,7 +22,6 @@ pub mod bare;
 pub mod excuse;
 pub mod inputs;
 pub mod known;
-pub mod planted;
 pub mod targets;
 
 pub use bare::{bare_decode, bare_structured};

@@ -37,6 +37,7 @@
 //! assert_eq!(verifier.verify(&token), Verdict::accepted(claims));
 //! ```
 
+pub mod flawed;
 pub mod keys;
 pub mod select;
 pub mod signature;
