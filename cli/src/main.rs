@@ -1,7 +1,9 @@
 //! `jwt-conformance`: list, explain and run the JWT verifier conformance suite.
 
 mod commands;
+mod explain;
 mod registry;
+mod report;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;

@@ -16,7 +16,6 @@ pub mod canary;
 pub mod case;
 pub mod catalogue;
 pub mod context;
-pub mod explain;
 pub mod forge;
 pub mod fuzzing;
 pub mod issuer;

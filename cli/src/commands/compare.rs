@@ -8,10 +8,11 @@
 //! alive across its cases. Suites run side by side, as many at a time as there are
 //! cores.
 
+use crate::report::matrix::{render_json, Matrix};
+use crate::report::{html, json, markdown};
 use crate::{registry, UsageError};
 use clap::{Args, ValueEnum};
-use jwt_conformance::report::matrix::{render_json, Matrix};
-use jwt_conformance::report::{html, json, markdown, Report};
+use jwt_conformance::report::Report;
 use jwt_conformance::{Adapter, Suite};
 use jwt_conformance_process::{reply_timeout_for, ProcessAdapter};
 use std::path::{Path, PathBuf};

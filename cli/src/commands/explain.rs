@@ -1,7 +1,8 @@
 //! `jwt-conformance explain CASE_ID`
 
+use crate::explain;
 use crate::UsageError;
-use jwt_conformance::{catalogue, explain, Context};
+use jwt_conformance::{catalogue, Context};
 use std::process::ExitCode;
 
 pub fn run(case_id: &str) -> Result<ExitCode, UsageError> {

@@ -1,10 +1,10 @@
 //! `jwt-conformance run --adapter NAME | --exec 'CMD ARGS'`
 
+use crate::report::{json, junit, markdown, text};
 use crate::{registry, UsageError};
 use clap::{Args, ValueEnum};
 use jwt_conformance::case::Scoring;
 use jwt_conformance::properties::{PropertyConfig, SeedChoice};
-use jwt_conformance::report::{json, junit, markdown, text};
 use jwt_conformance::{Adapter, Manifest, Suite};
 use std::path::PathBuf;
 use std::process::ExitCode;

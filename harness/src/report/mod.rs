@@ -1,11 +1,5 @@
-//! The report of a run, and its renderings.
-
-pub mod html;
-pub mod json;
-pub mod junit;
-pub mod markdown;
-pub mod matrix;
-pub mod text;
+//! The report of a run: every case's outcome, and counts by class, severity and
+//! level. The command line renders it (text, JSON, Markdown, JUnit, HTML).
 
 use crate::adapter::AdapterInfo;
 use crate::case::{Case, Level, Scoring, Severity};

@@ -4,8 +4,8 @@
 //! reported as skipped with the manifest's reason, as test runners report an xfail, and
 //! so is an unconfirmed rejection (the verifier rejected the valid control too).
 
-use super::{CaseResult, Report};
-use crate::outcome::Outcome;
+use jwt_conformance::outcome::Outcome;
+use jwt_conformance::report::{CaseResult, Report};
 use quick_junit::{NonSuccessKind, TestCase, TestCaseStatus, TestSuite};
 
 fn status(r: &CaseResult) -> TestCaseStatus {
@@ -88,9 +88,9 @@ pub fn render(report: &Report) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::case::Severity;
-    use crate::outcome::VerdictLabel;
     use crate::report::matrix::tests::{report, result};
+    use jwt_conformance::case::Severity;
+    use jwt_conformance::outcome::VerdictLabel;
 
     #[test]
     fn one_suite_per_class_one_case_per_case_failures_carry_expected_got_and_refs() {

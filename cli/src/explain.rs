@@ -1,7 +1,7 @@
 //! `explain`: a case decoded for people.
 
-use crate::case::{Case, Expected};
-use crate::forge;
+use jwt_conformance::case::{Case, Expected};
+use jwt_conformance::forge;
 use std::fmt::Write;
 
 fn show_segment(seg: &Result<Vec<u8>, String>) -> String {
@@ -54,7 +54,7 @@ pub fn render(case: &Case) -> String {
     };
     let _ = writeln!(out, "expected:    {expected}");
     let level = match case.level {
-        crate::case::Level::Strict => format!(
+        jwt_conformance::case::Level::Strict => format!(
             "strict ({}): scored with --strict; otherwise either answer, an acceptance returning the signed claims",
             case.basis
         ),
@@ -131,7 +131,7 @@ mod tests {
 
     #[test]
     fn a_duplicate_member_case_shows_both_members() {
-        let cases = crate::catalogue::cases(&crate::Context::listing());
+        let cases = jwt_conformance::catalogue::cases(&jwt_conformance::Context::listing());
         let case = cases
             .iter()
             .find(|c| c.id.starts_with("json-ambiguity/duplicate-alg"))

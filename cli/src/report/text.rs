@@ -1,9 +1,9 @@
 //! The text report: a summary line, results grouped by class, and every failure with
 //! what was expected, what happened and the references; critical failures first.
 
-use super::{CaseResult, Report};
-use crate::case::Severity;
-use crate::outcome::Outcome;
+use jwt_conformance::case::Severity;
+use jwt_conformance::outcome::Outcome;
+use jwt_conformance::report::{CaseResult, Report};
 use std::fmt::Write;
 
 /// Renders the report for a terminal.
@@ -35,7 +35,7 @@ pub fn render(report: &Report) -> String {
         .iter()
         .filter(|r| r.outcome.is_unexpected())
         .collect();
-    problems.sort_by_key(|r| crate::suite::severity_rank(r.severity));
+    problems.sort_by_key(|r| jwt_conformance::suite::severity_rank(r.severity));
     if !problems.is_empty() {
         let _ = writeln!(out);
         let _ = writeln!(out, "unexpected outcomes (most severe first):");
@@ -120,7 +120,7 @@ fn levels(report: &Report) -> String {
 }
 
 /// One row of counts.
-fn counts(s: &super::Summary) -> String {
+fn counts(s: &jwt_conformance::report::Summary) -> String {
     format!(
         "{:>4} passed {:>3} failed {:>3} expected {:>3} stale {:>3} unconfirmed {:>3} info {:>3} skipped",
         s.passed,

@@ -2,12 +2,12 @@
 //! fetched from the network, so it can be attached to a ticket or opened offline.
 //!
 //! The page works without JavaScript (every row shown, grouped by class); the script
-//! adds the filter box, the severity and outcome selectors, the "discriminating only"
+//! adds the filter box, the severity, level and outcome selectors, the "discriminating only"
 //! toggle, sorting by any column and the per-case detail rows. It reads everything from
 //! the DOM and writes only `textContent`, so no library message can become markup.
 
 use super::matrix::{Cell, Matrix, Row};
-use crate::case::Severity;
+use jwt_conformance::case::{Level, Severity};
 use std::fmt::Write;
 
 /// Longest detail kept per cell; library messages can quote whole tokens.
@@ -40,7 +40,8 @@ fn cut(text: &str, max: usize) -> String {
 
 const STYLE: &str = r#"
 :root { --pass: #d8f0dc; --fail: #f8d0cc; --expected: #fbe7bf; --stale: #e6d8f5;
-        --skipped: #ececec; --ink: #1d232b; --muted: #5b6570; --line: #d5dae0; }
+        --skipped: #ececec; --unconfirmed: #dde7f3; --info: #eef6e9;
+        --ink: #1d232b; --muted: #5b6570; --line: #d5dae0; }
 * { box-sizing: border-box; }
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
        color: var(--ink); margin: 0; padding: 1.2rem 1.6rem; background: #fff; }
@@ -72,6 +73,8 @@ td.pass { background: var(--pass); }
 td.fail { background: var(--fail); }
 td.expected_failure { background: var(--expected); }
 td.unexpected_pass { background: var(--stale); }
+td.unconfirmed { background: var(--unconfirmed); }
+td.informational { background: var(--info); }
 td.skipped, td.absent { background: var(--skipped); color: var(--muted); }
 .sev-critical { color: #a4161a; font-weight: 700; }
 .sev-high { color: #c2410c; font-weight: 600; }
@@ -90,6 +93,7 @@ const SCRIPT: &str = r##"
   var groups = Array.prototype.slice.call(body.querySelectorAll("tr.group"));
   var filter = document.getElementById("filter");
   var severity = document.getElementById("severity");
+  var level = document.getElementById("level");
   var outcome = document.getElementById("outcome");
   var discriminating = document.getElementById("discriminating");
   var shown = document.getElementById("shown");
@@ -106,6 +110,7 @@ const SCRIPT: &str = r##"
     var text = filter.value.trim().toLowerCase();
     if (text && row.dataset.search.indexOf(text) < 0) return false;
     if (severity.value && row.dataset.severity !== severity.value) return false;
+    if (level.value && level.value.split(" ").indexOf(row.dataset.level) < 0) return false;
     if (outcome.value && row.dataset.outcomes.split(" ").indexOf(outcome.value) < 0) return false;
     if (discriminating.checked && row.dataset.discriminating !== "1") return false;
     return true;
@@ -129,7 +134,7 @@ const SCRIPT: &str = r##"
   }
 
   function key(row, k) {
-    if (k === "id" || k === "expected") return row.dataset[k];
+    if (k === "id" || k === "expected" || k === "level") return row.dataset[k];
     if (k === "severity") return Number(row.dataset.rank);
     return Number(row.cells[Number(k)].dataset.rank);
   }
@@ -173,7 +178,7 @@ const SCRIPT: &str = r##"
       detailOf(row).hidden = !open;
     });
   });
-  [filter, severity, outcome, discriminating].forEach(function (el) {
+  [filter, severity, level, outcome, discriminating].forEach(function (el) {
     el.addEventListener("input", apply);
     el.addEventListener("change", apply);
   });
@@ -188,9 +193,11 @@ fn cell_rank(cell: &Cell) -> u8 {
         "fail" => 0,
         "unexpected_pass" => 1,
         "expected_failure" => 2,
-        "pass" => 3,
-        "skipped" => 4,
-        _ => 5,
+        "unconfirmed" => 3,
+        "informational" => 4,
+        "pass" => 5,
+        "skipped" => 6,
+        _ => 7,
     }
 }
 
@@ -209,7 +216,7 @@ fn cell_title(cell: &Cell, verifier: &str) -> String {
 }
 
 fn write_row(out: &mut String, matrix: &Matrix, row: &Row) {
-    let columns = 3 + matrix.verifiers.len();
+    let columns = 4 + matrix.verifiers.len();
     let outcomes: Vec<&str> = {
         let mut o: Vec<&str> = row.cells.iter().map(Cell::key).collect();
         o.sort_unstable();
@@ -220,15 +227,17 @@ fn write_row(out: &mut String, matrix: &Matrix, row: &Row) {
     let _ = write!(
         out,
         "<tr class=\"case\" data-id=\"{id}\" data-class=\"{class}\" data-severity=\"{sev}\" \
-         data-rank=\"{rank}\" data-expected=\"{exp}\" data-discriminating=\"{disc}\" \
-         data-outcomes=\"{outcomes}\" data-search=\"{search}\">\
+         data-level=\"{level}\" data-rank=\"{rank}\" data-expected=\"{exp}\" \
+         data-discriminating=\"{disc}\" data-outcomes=\"{outcomes}\" data-search=\"{search}\">\
          <td class=\"case\"><button class=\"toggle\" type=\"button\" aria-expanded=\"false\" \
          title=\"details\">\u{25b8}</button> <code>{id}</code><div class=\"title\">{title}</div></td>\
-         <td class=\"sev-{sev}\">{sev}</td><td>{exp}</td>",
+         <td class=\"sev-{sev}\">{sev}</td><td title=\"{basis}\">{level}</td><td>{exp}</td>",
+        level = row.level,
+        basis = escape(&row.basis),
         id = escape(&row.id),
         class = escape(&row.class),
         sev = row.severity,
-        rank = crate::suite::severity_rank(row.severity),
+        rank = jwt_conformance::suite::severity_rank(row.severity),
         exp = escape(&row.expected),
         disc = u8::from(row.discriminating),
         outcomes = outcomes.join(" "),
@@ -251,8 +260,11 @@ fn write_row(out: &mut String, matrix: &Matrix, row: &Row) {
     }
     let _ = write!(
         out,
-        "</tr>\n<tr class=\"detail\" hidden><td colspan=\"{columns}\"><dl><dt>refs</dt><dd>{refs}</dd>",
-        refs = escape(&row.refs.join(", "))
+        "</tr>\n<tr class=\"detail\" hidden><td colspan=\"{columns}\"><dl><dt>refs</dt><dd>{refs}</dd>\
+         <dt>level</dt><dd>{level} ({basis})</dd>",
+        refs = escape(&row.refs.join(", ")),
+        level = row.level,
+        basis = escape(&row.basis)
     );
     for (cell, v) in row.cells.iter().zip(&matrix.verifiers) {
         let mut text = cell.label().to_string();
@@ -310,8 +322,12 @@ pub fn render(matrix: &Matrix) -> String {
     let _ = write!(
         out,
         "<h2>Verifiers</h2>\n<table class=\"summary\">\n<thead><tr><th>verifier</th><th>version</th>\
-         <th>clock</th><th>passed</th><th>failed</th><th>expected</th><th>stale</th><th>skipped</th>"
+         <th>clock</th><th>passed</th><th>failed</th><th>expected</th><th>stale</th>\
+         <th>unconfirmed</th><th>info</th><th>skipped</th>"
     );
+    for level in Level::ALL {
+        let _ = write!(out, "<th>{level} failures</th>");
+    }
     for s in Severity::ALL {
         let _ = write!(out, "<th>{s} failures</th>");
     }
@@ -321,15 +337,27 @@ pub fn render(matrix: &Matrix) -> String {
         let _ = write!(
             out,
             "<tr><th>{name}</th><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
-             <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>",
+             <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
+             <td class=\"n\">{}</td><td class=\"n\">{}</td>",
             escape(&v.adapter.version),
             escape(&v.adapter.clock),
             s.passed,
             s.failed,
             s.expected_failures,
             s.unexpected_passes,
+            s.unconfirmed,
+            s.informational,
             s.skipped
         );
+        for level in Level::ALL {
+            let n = s.failed_by_level.get(&level).copied().unwrap_or(0);
+            let hot = n > 0 && level != Level::Strict;
+            let _ = write!(
+                out,
+                "<td class=\"n{}\">{n}</td>",
+                if hot { " hot" } else { "" }
+            );
+        }
         for severity in Severity::ALL {
             let n = v.failed(severity);
             let hot = n > 0 && matches!(severity, Severity::Critical | Severity::High);
@@ -344,7 +372,9 @@ pub fn render(matrix: &Matrix) -> String {
     let _ = writeln!(
         out,
         "</tbody>\n</table>\n<p class=\"lead\">\"failed\" counts unexpected failures, \"expected\" \
-         failures listed in the adapter's manifest; the severity columns count both.</p>"
+         failures listed in the adapter's manifest; the level and severity columns count both. \
+         \"unconfirmed\" counts rejections whose valid control was rejected too; \"info\" counts \
+         deviations the RFCs permit, at levels the run does not score.</p>"
     );
     let processes: Vec<String> = matrix
         .verifiers
@@ -373,10 +403,15 @@ pub fn render(matrix: &Matrix) -> String {
     }
     let _ = writeln!(
         out,
-        "</select></label><label>Outcome <select id=\"outcome\"><option value=\"\">any</option>\
+        "</select></label><label>Level <select id=\"level\"><option value=\"\">all</option>\
+         <option value=\"rfc bcp\">rfc + bcp</option><option value=\"rfc\">rfc</option>\
+         <option value=\"bcp\">bcp</option><option value=\"strict\">strict</option></select></label>\
+         <label>Outcome <select id=\"outcome\"><option value=\"\">any</option>\
          <option value=\"fail\">a verifier fails</option>\
          <option value=\"expected_failure\">an expected failure</option>\
          <option value=\"unexpected_pass\">a stale manifest entry</option>\
+         <option value=\"unconfirmed\">an unconfirmed rejection</option>\
+         <option value=\"informational\">a permitted deviation</option>\
          <option value=\"skipped\">a verifier skips</option></select></label>\
          <label><input type=\"checkbox\" id=\"discriminating\"{}> discriminating only</label>\
          <button type=\"button\" id=\"reset\">group by class</button>\
@@ -387,14 +422,15 @@ pub fn render(matrix: &Matrix) -> String {
             ""
         }
     );
-    let columns = 3 + matrix.verifiers.len();
+    let columns = 4 + matrix.verifiers.len();
     let _ = write!(
         out,
         "<table id=\"matrix\">\n<thead><tr><th data-sort=\"id\">case</th>\
-         <th data-sort=\"severity\">severity</th><th data-sort=\"expected\">expected</th>"
+         <th data-sort=\"severity\">severity</th><th data-sort=\"level\">level</th>\
+         <th data-sort=\"expected\">expected</th>"
     );
     for (i, name) in names.iter().enumerate() {
-        let _ = write!(out, "<th data-sort=\"{}\">{name}</th>", i + 3);
+        let _ = write!(out, "<th data-sort=\"{}\">{name}</th>", i + 4);
     }
     let _ = writeln!(out, "</tr></thead>\n<tbody>");
     for (class, rows) in matrix.by_class() {
@@ -419,8 +455,8 @@ pub fn render(matrix: &Matrix) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::outcome::{Outcome, VerdictLabel};
     use crate::report::matrix::tests::{report, result, sample};
+    use jwt_conformance::outcome::{Outcome, VerdictLabel};
 
     /// Every value of `attr="…"` in the page.
     fn attribute_values<'a>(page: &'a str, attr: &str) -> Vec<&'a str> {

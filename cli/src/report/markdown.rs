@@ -3,9 +3,9 @@
 //! inject HTML.
 
 use super::matrix::{Cell, Matrix, Row};
-use super::{CaseResult, Report};
-use crate::case::Severity;
-use crate::outcome::Outcome;
+use jwt_conformance::case::{Level, Severity};
+use jwt_conformance::outcome::Outcome;
+use jwt_conformance::report::{CaseResult, Report};
 use std::fmt::Write;
 
 /// Longest free text put in a table cell or detail line; library messages can quote
@@ -49,18 +49,34 @@ pub fn render(report: &Report) -> String {
         escape(&a.name),
         escape(&a.version)
     );
+    let levels: Vec<&str> = report.levels.iter().map(|l| l.as_str()).collect();
     let _ = writeln!(
         out,
-        "**{}**: {} cases, {} passed, {} failed, {} expected failures, {} unexpected passes, {} skipped ({} clock).\n",
+        "**{}**: {} cases, {} passed, {} failed, {} expected failures, {} unexpected passes, {} unconfirmed, {} informational, {} skipped ({} clock; levels scored: {}).\n",
         if report.failed() { "FAILED" } else { "ok" },
         s.total,
         s.passed,
         s.failed,
         s.expected_failures,
         s.unexpected_passes,
+        s.unconfirmed,
+        s.informational,
         s.skipped,
-        a.clock
+        a.clock,
+        levels.join(" + ")
     );
+    if !s.failed_by_level.is_empty() {
+        let by_level: Vec<String> = s
+            .failed_by_level
+            .iter()
+            .map(|(level, n)| format!("{n} {level}"))
+            .collect();
+        let _ = writeln!(
+            out,
+            "Failures (expected ones included) by level: {}.\n",
+            by_level.join(", ")
+        );
+    }
     let _ = writeln!(out, "## By severity\n");
     counts_header(&mut out, "severity");
     for severity in Severity::ALL {
@@ -78,7 +94,7 @@ pub fn render(report: &Report) -> String {
         .iter()
         .filter(|r| r.outcome.is_unexpected())
         .collect();
-    problems.sort_by_key(|r| crate::suite::severity_rank(r.severity));
+    problems.sort_by_key(|r| jwt_conformance::suite::severity_rank(r.severity));
     if !problems.is_empty() {
         let _ = writeln!(out, "\n## Unexpected outcomes (most severe first)\n");
         for r in problems {
@@ -89,9 +105,10 @@ pub fn render(report: &Report) -> String {
             };
             let _ = writeln!(
                 out,
-                "- **{label}** `{}` ({}): {}\n  - expected: {}\n  - got: {}: {}\n  - refs: {}",
+                "- **{label}** `{}` ({}, level {}): {}\n  - expected: {}\n  - got: {}: {}\n  - refs: {}",
                 r.id,
                 r.severity,
+                r.level,
                 escape(&r.title),
                 r.expected,
                 r.verdict.as_str(),
@@ -111,21 +128,56 @@ pub fn render(report: &Report) -> String {
             let _ = writeln!(out, "- `{}` ({}): {}", r.id, r.severity, escape(&r.detail));
         }
     }
+    for (outcome, heading) in [
+        (
+            Outcome::Unconfirmed,
+            "Unconfirmed (rejected, but the valid control was rejected too)",
+        ),
+        (
+            Outcome::Informational,
+            "Information (deviations the RFCs permit, at levels this run does not score)",
+        ),
+    ] {
+        let listed: Vec<&CaseResult> = report
+            .results
+            .iter()
+            .filter(|r| r.outcome == outcome)
+            .collect();
+        if !listed.is_empty() {
+            let _ = writeln!(out, "\n## {heading}\n");
+            for r in listed {
+                let _ = writeln!(
+                    out,
+                    "- `{}` ({}, level {}): {}",
+                    r.id,
+                    r.severity,
+                    r.level,
+                    escape(&r.detail)
+                );
+            }
+        }
+    }
     out
 }
 
 fn counts_header(out: &mut String, first: &str) {
     let _ = writeln!(
         out,
-        "| {first} | passed | failed | expected | stale | skipped |\n|---|---:|---:|---:|---:|---:|"
+        "| {first} | passed | failed | expected | stale | unconfirmed | info | skipped |\n|---|---:|---:|---:|---:|---:|---:|---:|"
     );
 }
 
-fn counts_row(out: &mut String, name: &str, c: &super::Summary) {
+fn counts_row(out: &mut String, name: &str, c: &jwt_conformance::report::Summary) {
     let _ = writeln!(
         out,
-        "| {name} | {} | {} | {} | {} | {} |",
-        c.passed, c.failed, c.expected_failures, c.unexpected_passes, c.skipped
+        "| {name} | {} | {} | {} | {} | {} | {} | {} |",
+        c.passed,
+        c.failed,
+        c.expected_failures,
+        c.unexpected_passes,
+        c.unconfirmed,
+        c.informational,
+        c.skipped
     );
 }
 
@@ -159,17 +211,17 @@ fn write_table(out: &mut String, matrix: &Matrix, groups: &[(&str, Vec<&Row>)]) 
         let _ = writeln!(out, "No case to show.");
         return;
     }
-    let _ = write!(out, "| case | severity | expected |");
+    let _ = write!(out, "| case | severity | level | expected |");
     for v in &matrix.verifiers {
         let _ = write!(out, " {} |", escape(&v.adapter.name));
     }
-    let _ = write!(out, "\n|---|---|---|");
+    let _ = write!(out, "\n|---|---|---|---|");
     for _ in &matrix.verifiers {
         let _ = write!(out, "---|");
     }
     let _ = writeln!(out);
     for (class, rows) in groups {
-        let _ = write!(out, "| **{}** | | |", escape(class));
+        let _ = write!(out, "| **{}** | | | |", escape(class));
         for _ in &matrix.verifiers {
             let _ = write!(out, " |");
         }
@@ -177,8 +229,8 @@ fn write_table(out: &mut String, matrix: &Matrix, groups: &[(&str, Vec<&Row>)]) 
         for row in rows {
             let _ = write!(
                 out,
-                "| `{}` | {} | {} |",
-                row.id, row.severity, row.expected
+                "| `{}` | {} | {} | {} |",
+                row.id, row.severity, row.level, row.expected
             );
             for cell in &row.cells {
                 let _ = write!(out, " {} |", cell_text(cell));
@@ -212,13 +264,16 @@ pub fn render_matrix(matrix: &Matrix) -> String {
     let _ = writeln!(out, "\n## Verifiers\n");
     let _ = write!(
         out,
-        "| verifier | version | clock | passed | failed | expected | stale | skipped |"
+        "| verifier | version | clock | passed | failed | expected | stale | unconfirmed | info | skipped |"
     );
+    for level in Level::ALL {
+        let _ = write!(out, " {level} failures |");
+    }
     for s in Severity::ALL {
         let _ = write!(out, " {s} failures |");
     }
-    let _ = write!(out, "\n|---|---|---|---:|---:|---:|---:|---:|");
-    for _ in Severity::ALL {
+    let _ = write!(out, "\n|---|---|---|---:|---:|---:|---:|---:|---:|---:|");
+    for _ in 0..Level::ALL.len() + Severity::ALL.len() {
         let _ = write!(out, "---:|");
     }
     let _ = writeln!(out);
@@ -226,7 +281,7 @@ pub fn render_matrix(matrix: &Matrix) -> String {
         let s = &v.summary;
         let _ = write!(
             out,
-            "| {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             escape(&v.adapter.name),
             escape(&v.adapter.version),
             v.adapter.clock,
@@ -234,8 +289,17 @@ pub fn render_matrix(matrix: &Matrix) -> String {
             s.failed,
             s.expected_failures,
             s.unexpected_passes,
+            s.unconfirmed,
+            s.informational,
             s.skipped
         );
+        for level in Level::ALL {
+            let _ = write!(
+                out,
+                " {} |",
+                s.failed_by_level.get(&level).copied().unwrap_or(0)
+            );
+        }
         for severity in Severity::ALL {
             let _ = write!(out, " {} |", v.failed(severity));
         }
@@ -244,7 +308,9 @@ pub fn render_matrix(matrix: &Matrix) -> String {
     let _ = writeln!(
         out,
         "\n\"failed\" counts unexpected failures; \"expected\" counts failures listed in the \
-         adapter's manifest; the severity columns count both.\n"
+         adapter's manifest; the level and severity columns count both. \"unconfirmed\" counts \
+         rejections whose valid control was rejected too; \"info\" counts deviations the RFCs \
+         permit, at levels the run does not score.\n"
     );
     let processes: Vec<String> = matrix
         .verifiers
@@ -274,7 +340,12 @@ pub fn render_matrix(matrix: &Matrix) -> String {
         for (v, cell) in matrix.verifiers.iter().zip(&row.cells) {
             if matches!(
                 cell.outcome,
-                Some(Outcome::Fail | Outcome::ExpectedFailure | Outcome::UnexpectedPass)
+                Some(
+                    Outcome::Fail
+                        | Outcome::ExpectedFailure
+                        | Outcome::UnexpectedPass
+                        | Outcome::Unconfirmed
+                )
             ) {
                 let _ = writeln!(
                     details,
@@ -296,8 +367,8 @@ pub fn render_matrix(matrix: &Matrix) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::outcome::VerdictLabel;
     use crate::report::matrix::tests::{report, result, sample};
+    use jwt_conformance::outcome::VerdictLabel;
 
     /// The table lines of a rendering: those starting with `|`.
     fn table_lines(text: &str, after: &str) -> Vec<String> {
@@ -323,13 +394,16 @@ mod tests {
         // header, separator, 2 class rows, 4 case rows
         assert_eq!(lines.len(), 8, "{text}");
         for line in &lines {
-            assert_eq!(cells(line), 5, "{line}");
+            assert_eq!(cells(line), 6, "{line}");
         }
-        assert_eq!(lines[0], "| case | severity | expected | alpha | beta |");
+        assert_eq!(
+            lines[0],
+            "| case | severity | level | expected | alpha | beta |"
+        );
         assert!(lines[2].starts_with("| **alg-none** |"));
         assert_eq!(
             lines[4],
-            "| `alg-none/b` | critical | reject | **FAIL** · accepted | pass · rejected |"
+            "| `alg-none/b` | critical | rfc | reject | **FAIL** · accepted | pass · rejected |"
         );
         assert!(text.contains("- `alg-none/b` × alpha (FAIL): accepted for alg-none/b"));
     }
@@ -370,14 +444,19 @@ mod tests {
             "{}",
             lines[0]
         );
-        assert_eq!(cells(&lines[0]), 13);
+        assert!(lines[0].contains("| rfc failures | bcp failures | strict failures |"));
+        assert_eq!(cells(&lines[0]), 18);
         assert!(
-            lines[2].starts_with("| alpha | 1.0 | injectable | 2 | 1 | 0 | 0 | 1 | 1 | 0 |"),
+            lines[2].starts_with(
+                "| alpha | 1.0 | injectable | 2 | 1 | 0 | 0 | 0 | 0 | 1 | 1 | 0 | 0 | 1 | 0 |"
+            ),
             "{}",
             lines[2]
         );
         assert!(
-            lines[3].starts_with("| beta | 1.0 | injectable | 3 | 1 | 0 | 0 | 0 | 0 | 1 |"),
+            lines[3].starts_with(
+                "| beta | 1.0 | injectable | 3 | 1 | 0 | 0 | 0 | 0 | 0 | 1 | 0 | 0 | 0 | 1 |"
+            ),
             "{}",
             lines[3]
         );
@@ -391,7 +470,7 @@ mod tests {
         assert!(text.contains("a\\|b &lt;script&gt;&amp; next"), "{text}");
         assert!(!text.contains("<script>"));
         for line in table_lines(&text, "## All cases") {
-            assert_eq!(cells(&line), 4, "{line}");
+            assert_eq!(cells(&line), 5, "{line}");
         }
         assert_eq!(escape(&"x".repeat(1000)).chars().count(), MAX_TEXT + 1);
     }
@@ -423,13 +502,20 @@ mod tests {
             text.contains("**FAILED**: 2 cases, 1 passed, 1 failed"),
             "{text}"
         );
-        assert!(text.contains("| critical | 1 | 1 | 0 | 0 | 0 |"), "{text}");
         assert!(
-            text.contains("| `alg-none` | 1 | 1 | 0 | 0 | 0 |"),
+            text.contains("| critical | 1 | 1 | 0 | 0 | 0 | 0 | 0 |"),
+            "{text}"
+        );
+        assert!(
+            text.contains("| `alg-none` | 1 | 1 | 0 | 0 | 0 | 0 | 0 |"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Failures (expected ones included) by level: 1 rfc."),
             "{text}"
         );
         assert!(text.contains(
-            "- **FAIL** `alg-none/b` (critical): alg none \\*accepted\\*\n  - expected: reject\n  - got: accepted: accepted for alg-none/b\n  - refs: RFC7515#section-4.1.1"
+            "- **FAIL** `alg-none/b` (critical, level rfc): alg none \\*accepted\\*\n  - expected: reject\n  - got: accepted: accepted for alg-none/b\n  - refs: RFC7515#section-4.1.1"
         ), "{text}");
     }
 }

@@ -6,9 +6,9 @@
 //! another failed. Whether a failure is listed in an adapter's manifest does not count:
 //! that is a note about the adapter, not a difference in behaviour.
 
-use super::{AdapterSummary, Report, Summary, ToolInfo};
-use crate::case::Severity;
-use crate::outcome::{Outcome, VerdictLabel};
+use jwt_conformance::case::{Level, Severity};
+use jwt_conformance::outcome::{Outcome, VerdictLabel};
+use jwt_conformance::report::{AdapterSummary, Report, Summary, ToolInfo};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -64,10 +64,13 @@ impl Cell {
         matches!(self.outcome, Some(o) if o != Outcome::Skipped)
     }
 
-    /// Whether the verifier did what the standard demands (stale manifest entries
-    /// included: the verifier passed).
+    /// Whether the verifier did what the scored levels demand (stale manifest entries
+    /// and permitted deviations at unscored levels included).
     pub fn passed(&self) -> bool {
-        matches!(self.outcome, Some(Outcome::Pass | Outcome::UnexpectedPass))
+        matches!(
+            self.outcome,
+            Some(Outcome::Pass | Outcome::UnexpectedPass | Outcome::Informational)
+        )
     }
 
     /// A short label: `pass`, `FAIL`, `expected`, `stale`, `unconfirmed`, `info`,
@@ -104,6 +107,10 @@ pub struct Row {
     pub refs: Vec<String>,
     /// `accept`, `reject` or `either`.
     pub expected: String,
+    /// How binding the expectation is.
+    pub level: Level,
+    /// The reference whose sentence sets the level.
+    pub basis: String,
     /// Whether the verifiers that ran the case behaved differently.
     pub discriminating: bool,
     /// One cell per verifier, in the matrix's column order.
@@ -175,6 +182,8 @@ impl Matrix {
                     title: r.title.clone(),
                     refs: r.refs.clone(),
                     expected: r.expected.clone(),
+                    level: r.level,
+                    basis: r.basis.clone(),
                     discriminating: false,
                     cells: vec![Cell::absent(); reports.len()],
                 });
@@ -209,6 +218,13 @@ impl Matrix {
     pub fn discriminating(mut self) -> Matrix {
         self.rows.retain(|r| r.discriminating);
         self.discriminating_only = true;
+        self
+    }
+
+    /// The same comparison keeping only the rows of `levels`; the column totals still
+    /// count every case.
+    pub fn levels(mut self, levels: &[Level]) -> Matrix {
+        self.rows.retain(|r| levels.contains(&r.level));
         self
     }
 
@@ -253,7 +269,7 @@ fn column(report: &Report) -> Column {
         .filter(|r| matches!(r.outcome, Outcome::Fail | Outcome::ExpectedFailure))
         .map(|r| (r.severity, r.id.as_str()))
         .collect();
-    failures.sort_by_key(|(s, id)| (crate::suite::severity_rank(*s), *id));
+    failures.sort_by_key(|(s, id)| (jwt_conformance::suite::severity_rank(*s), *id));
     Column {
         adapter: report.adapter.clone(),
         summary: report.summary.clone(),
@@ -273,8 +289,8 @@ pub fn render_json(matrix: &Matrix) -> String {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::adapter::{AdapterInfo, Clock};
-    use crate::report::CaseResult;
+    use jwt_conformance::adapter::{AdapterInfo, Clock};
+    use jwt_conformance::report::CaseResult;
 
     /// A result as a report would hold it.
     pub(crate) fn result(
@@ -295,10 +311,10 @@ pub(crate) mod tests {
             detail: format!("{} for {id}", verdict.as_str()),
             title: format!("title of {id}"),
             warning: None,
-            level: crate::case::Level::Rfc,
+            level: jwt_conformance::case::Level::Rfc,
             basis: "RFC7515#section-4.1.1".to_string(),
             failed_at: matches!(outcome, Outcome::Fail | Outcome::ExpectedFailure)
-                .then_some(crate::case::Level::Rfc),
+                .then_some(jwt_conformance::case::Level::Rfc),
             defined_at: String::new(),
         }
     }
@@ -310,7 +326,7 @@ pub(crate) mod tests {
             algorithms: vec![],
             clock: Clock::Injectable,
         };
-        Report::new(&info, crate::case::Scoring::Default, results)
+        Report::new(&info, jwt_conformance::case::Scoring::Default, results)
     }
 
     /// Two verifiers: they agree on `alg-none/a` and `time/c`, disagree on `alg-none/b`

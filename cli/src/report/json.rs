@@ -1,6 +1,6 @@
 //! The JSON report (contract: fields may be added, none removed or renamed).
 
-use super::Report;
+use jwt_conformance::report::Report;
 
 /// Pretty-printed JSON.
 pub fn render(report: &Report) -> String {
@@ -17,9 +17,9 @@ pub fn parse(text: &str) -> Result<Report, serde_json::Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::case::Severity;
-    use crate::outcome::{Outcome, VerdictLabel};
     use crate::report::matrix::tests::{report, result};
+    use jwt_conformance::case::Severity;
+    use jwt_conformance::outcome::{Outcome, VerdictLabel};
 
     #[test]
     fn a_report_reads_back_as_it_was_written() {
