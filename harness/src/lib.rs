@@ -37,6 +37,7 @@ pub use alg::Alg;
 pub use case::{Case, Expected, Severity};
 pub use context::Context;
 pub use jwk::{Jwk, JwkSet, KeyError};
+pub use libtest::Harness;
 pub use manifest::Manifest;
 pub use outcome::Outcome;
 pub use policy::Policy;

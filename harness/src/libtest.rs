@@ -1,5 +1,21 @@
 //! The `cargo test` entry: one libtest trial per case, filterable by id.
 //!
+//! The whole of an adapter crate's `tests/conformance.rs` (with `harness = false` for
+//! that test in Cargo.toml): the crate's `expected-failures.toml` and
+//! `proptest-regressions/` are found next to its Cargo.toml.
+//!
+//! ```no_run
+//! # use jwt_conformance::{Adapter, AdapterInfo, Policy, PrepareError, Verifier};
+//! # struct MyAdapter;
+//! # impl Adapter for MyAdapter {
+//! #     fn info(&self) -> AdapterInfo { unimplemented!() }
+//! #     fn prepare(&self, _: &Policy) -> Result<Box<dyn Verifier>, PrepareError> { unimplemented!() }
+//! # }
+//! jwt_conformance::main!(MyAdapter);
+//! ```
+//!
+//! The same, spelled out, for a harness with other settings (`.strict()`, a timeout):
+//!
 //! ```no_run
 //! # use jwt_conformance::{Adapter, AdapterInfo, Policy, PrepareError, Verifier};
 //! # struct MyAdapter;
@@ -9,7 +25,7 @@
 //! # }
 //! // tests/conformance.rs, with `harness = false` for this test in Cargo.toml
 //! fn main() {
-//!     jwt_conformance::libtest::Harness::new(MyAdapter)
+//!     jwt_conformance::Harness::new(MyAdapter)
 //!         .manifest_file(concat!(env!("CARGO_MANIFEST_DIR"), "/expected-failures.toml"))
 //!         .regressions_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/proptest-regressions"))
 //!         .run()
@@ -187,4 +203,23 @@ pub fn explain_failure(case: &Case, detail: &str) -> String {
         case.defined_at,
         case.id
     )
+}
+
+/// The `main` of an adapter crate's `tests/conformance.rs`: runs the catalogue and the
+/// properties against the adapter, one libtest trial each, with the crate's
+/// `expected-failures.toml` and `proptest-regressions/` (both optional) found next to
+/// its Cargo.toml.
+#[macro_export]
+macro_rules! main {
+    ($adapter:expr) => {
+        fn main() {
+            $crate::Harness::new($adapter)
+                .manifest_file(concat!(
+                    env!("CARGO_MANIFEST_DIR"),
+                    "/expected-failures.toml"
+                ))
+                .regressions_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/proptest-regressions"))
+                .run()
+        }
+    };
 }

@@ -15,7 +15,7 @@ fn main() {
     let command = shell_words::join(["python3", "-B", script]);
     let adapter = ProcessAdapter::spawn(&command, reply_timeout_for(RUNNER))
         .unwrap_or_else(|e| panic!("{e}"));
-    jwt_conformance::libtest::Harness::new(adapter)
+    jwt_conformance::Harness::new(adapter)
         .manifest_file(concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/expected-failures.toml"

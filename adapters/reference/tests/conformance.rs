@@ -1,12 +1,4 @@
-//! The whole catalogue as one libtest trial per case, scored with the (empty) manifest.
+//! Runs the whole jwt-conformance catalogue and its properties against the strict
+//! reference verifier, one test per case and per property.
 
-use jwt_conformance_reference::ReferenceAdapter;
-
-fn main() {
-    jwt_conformance::libtest::Harness::new(ReferenceAdapter::STRICT)
-        .manifest_file(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/expected-failures.toml"
-        ))
-        .run()
-}
+jwt_conformance::main!(jwt_conformance_reference::ReferenceAdapter::STRICT);
