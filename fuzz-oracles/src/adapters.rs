@@ -18,7 +18,7 @@ pub const DEFAULT_PAIR: &str = "jsonwebtoken,reference";
 /// A manifest file for `exec:` adapters, which have none built in.
 pub const MANIFEST_VAR: &str = "JWT_FUZZ_MANIFEST";
 
-const REFERENCE_MANIFEST: &str = include_str!("../../adapters/reference/expected-failures.toml");
+const REFERENCE_MANIFEST: &str = include_str!("../../reference/expected-failures.toml");
 
 /// An adapter with its name and manifest.
 #[derive(Clone)]
@@ -47,7 +47,7 @@ pub fn by_name(name: &str) -> Result<Chosen, String> {
         "reference" => (
             Arc::new(jwt_conformance_reference::ReferenceAdapter::STRICT),
             manifest(
-                "adapters/reference/expected-failures.toml",
+                "reference/expected-failures.toml",
                 REFERENCE_MANIFEST,
             )?,
         ),
