@@ -46,10 +46,7 @@ pub fn by_name(name: &str) -> Result<Chosen, String> {
         ),
         "reference" => (
             Arc::new(jwt_conformance_reference::ReferenceAdapter::STRICT),
-            manifest(
-                "reference/expected-failures.toml",
-                REFERENCE_MANIFEST,
-            )?,
+            manifest("reference/expected-failures.toml", REFERENCE_MANIFEST)?,
         ),
         // The strict reference with one bug planted, to show the targets find it.
         "planted-none" => (

@@ -7,7 +7,7 @@ use jsonwebtoken::crypto::rust_crypto::DEFAULT_PROVIDER;
 use jsonwebtoken::jwk::Jwk;
 use jsonwebtoken::{decode, Algorithm, DecodingKey, Validation};
 use jwt_conformance::context::system_now;
-use jwt_conformance::fuzzing::{scenario, setups};
+use jwt_conformance::generate::{fixed_setups as setups, fuzzed};
 use jwt_conformance::Clock;
 use serde_json::Value;
 use std::sync::OnceLock;
@@ -75,7 +75,7 @@ pub fn bare_decode(data: &[u8]) -> usize {
 /// jsonwebtoken under its setup, with no adapter and no oracle. Returns whether it was
 /// accepted.
 pub fn bare_structured(data: &[u8]) -> bool {
-    let s = scenario::build(fixed_setups(), data, system_now());
+    let s = fuzzed::build(fixed_setups(), data, system_now());
     configurations()[s.index]
         .as_ref()
         .is_some_and(|(key, validation)| {

@@ -6,12 +6,12 @@ use crate::adapters::Chosen;
 use crate::excuse::Deviations;
 use crate::known::{self, Divergence, Known};
 use jwt_conformance::context::system_now;
-use jwt_conformance::fuzzing::acceptance::{self, Moment, Rule, Signers, Violation};
-use jwt_conformance::fuzzing::setups::{self, FixedSetup};
-use jwt_conformance::fuzzing::verified::VerifiedPairs;
-use jwt_conformance::fuzzing::{scenario, CORPUS_NOW};
+use jwt_conformance::generate::fixed_setups::{self as setups, FixedSetup, CORPUS_NOW};
+use jwt_conformance::generate::fuzzed;
+use jwt_conformance::generate::mutations::lenient_decode;
+use jwt_conformance::oracles::acceptance::{self, Moment, Rule, Signers, Violation};
+use jwt_conformance::oracles::verified::VerifiedPairs;
 use jwt_conformance::properties::counterexample::{describe_policy, describe_token};
-use jwt_conformance::properties::mutations::lenient_decode;
 use jwt_conformance::rules::json::difference as claims_difference;
 use jwt_conformance::{Clock, Verdict, Verifier};
 use jwt_conformance_reference::{ReferenceVerifier, Rejection};
@@ -195,17 +195,17 @@ impl Prepared {
     /// [`structured`](Self::structured) without the oracle. Returns whether the token
     /// was accepted.
     pub fn structured_unjudged(&self, data: &[u8]) -> bool {
-        let s = scenario::build(&self.setups, data, self.now());
+        let s = fuzzed::build(&self.setups, data, self.now());
         self.verifiers[s.index]
             .as_ref()
             .is_some_and(|v| matches!(v.verify(&s.token), Verdict::Accepted { .. }))
     }
 
     /// `verify_structured`: `data` as a scenario (see
-    /// [`scenario`](jwt_conformance::fuzzing::scenario)), judged against its ledger.
+    /// [`scenario`](jwt_conformance::generate::fuzzed)), judged against its ledger.
     pub fn structured(&self, data: &[u8]) -> Result<(), Finding> {
         let before = self.now();
-        let s = scenario::build(&self.setups, data, before);
+        let s = fuzzed::build(&self.setups, data, before);
         let Some(verifier) = &self.verifiers[s.index] else {
             return Ok(());
         };
@@ -380,8 +380,8 @@ impl Differential {
 
     /// The scenario of `data` and both verdicts, or `None` when one adapter cannot
     /// express the scenario's policy.
-    fn observe<'s>(&'s self, data: &[u8]) -> Option<(scenario::Scenario<'s>, Verdict, Verdict)> {
-        let s = scenario::build(&self.a.setups, data, self.a.now());
+    fn observe<'s>(&'s self, data: &[u8]) -> Option<(fuzzed::FuzzedToken<'s>, Verdict, Verdict)> {
+        let s = fuzzed::build(&self.a.setups, data, self.a.now());
         let (Some(va), Some(vb)) = (&self.a.verifiers[s.index], &self.b.verifiers[s.index]) else {
             return None;
         };
@@ -401,7 +401,7 @@ impl Differential {
     /// and the rejecting side.
     fn split(
         &self,
-        s: &scenario::Scenario<'_>,
+        s: &fuzzed::FuzzedToken<'_>,
         x: &Verdict,
         y: &Verdict,
     ) -> Option<(Divergence, &Prepared, &Prepared)> {

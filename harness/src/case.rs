@@ -34,6 +34,11 @@ impl Severity {
         Severity::Info,
     ];
 
+    /// Sort rank, most severe first: `critical` is 0.
+    pub fn rank(self) -> usize {
+        self as usize
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Critical => "critical",

@@ -3,7 +3,7 @@
 
 use crate::adapter::{Adapter, AdapterInfo};
 use crate::canary::Canary;
-use crate::case::{Case, Control, Scoring, Severity};
+use crate::case::{Case, Control, Scoring};
 use crate::catalogue;
 use crate::context::{Context, NOMINAL_CANARY};
 use crate::forge;
@@ -238,19 +238,6 @@ fn points_at(case: &Case, base: &str) -> bool {
     forge::decode(&case.token)
         .header
         .is_ok_and(|h| h.windows(needle.len()).any(|w| w == needle.as_bytes()))
-}
-
-/// Whether any result makes the run fail.
-pub fn has_unexpected(results: &[CaseResult]) -> bool {
-    results.iter().any(|r| r.outcome.is_unexpected())
-}
-
-/// Critical first, then by class order of appearance.
-pub fn severity_rank(s: Severity) -> usize {
-    Severity::ALL
-        .iter()
-        .position(|x| *x == s)
-        .unwrap_or(usize::MAX)
 }
 
 #[cfg(test)]

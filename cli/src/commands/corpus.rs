@@ -4,7 +4,7 @@
 
 use crate::UsageError;
 use clap::Args;
-use jwt_conformance::fuzzing::CORPUS_NOW;
+use jwt_conformance::generate::fixed_setups::CORPUS_NOW;
 use jwt_conformance::{catalogue, Context};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};

@@ -237,7 +237,7 @@ fn write_row(out: &mut String, matrix: &Matrix, row: &Row) {
         id = escape(&row.id),
         class = escape(&row.class),
         sev = row.severity,
-        rank = jwt_conformance::suite::severity_rank(row.severity),
+        rank = row.severity.rank(),
         exp = escape(&row.expected),
         disc = u8::from(row.discriminating),
         outcomes = outcomes.join(" "),

@@ -94,7 +94,7 @@ pub fn render(report: &Report) -> String {
         .iter()
         .filter(|r| r.outcome.is_unexpected())
         .collect();
-    problems.sort_by_key(|r| jwt_conformance::suite::severity_rank(r.severity));
+    problems.sort_by_key(|r| r.severity.rank());
     if !problems.is_empty() {
         let _ = writeln!(out, "\n## Unexpected outcomes (most severe first)\n");
         for r in problems {

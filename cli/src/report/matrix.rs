@@ -269,7 +269,7 @@ fn column(report: &Report) -> Column {
         .filter(|r| matches!(r.outcome, Outcome::Fail | Outcome::ExpectedFailure))
         .map(|r| (r.severity, r.id.as_str()))
         .collect();
-    failures.sort_by_key(|(s, id)| (jwt_conformance::suite::severity_rank(*s), *id));
+    failures.sort_by_key(|(s, id)| (s.rank(), *id));
     Column {
         adapter: report.adapter.clone(),
         summary: report.summary.clone(),

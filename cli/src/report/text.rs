@@ -35,7 +35,7 @@ pub fn render(report: &Report) -> String {
         .iter()
         .filter(|r| r.outcome.is_unexpected())
         .collect();
-    problems.sort_by_key(|r| jwt_conformance::suite::severity_rank(r.severity));
+    problems.sort_by_key(|r| r.severity.rank());
     if !problems.is_empty() {
         let _ = writeln!(out);
         let _ = writeln!(out, "unexpected outcomes (most severe first):");

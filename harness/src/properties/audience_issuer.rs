@@ -3,8 +3,8 @@
 //! none; time claims valid (RFC 7519 sections 4.1.1, 4.1.3).
 
 use super::by_expectation;
-use super::generators::principal_claims;
 use super::run::{Ctx, Stop};
+use crate::generate::principal_claims;
 use proptest::test_runner::TestRunner;
 
 pub(super) fn run(ctx: &Ctx, runner: &mut TestRunner) -> Result<(), Stop> {

@@ -3,10 +3,10 @@
 //! as the oracle says.
 
 use super::counterexample::Failure;
-use super::generators::{header_plan, setups, sign, ClaimsPlan, Setup};
-use super::ledger::Ledger;
-use super::oracles::{claims_expectation, is_breakdown, Expectation};
 use super::run::{drive, Ctx, Stop};
+use crate::generate::ledger::Ledger;
+use crate::generate::{header_plan, setups, sign, ClaimsPlan, Setup};
+use crate::oracles::claims::{claims_expectation, is_breakdown, Expectation};
 use crate::runner::Observation;
 use crate::verdict::Verdict;
 use proptest::prelude::*;
@@ -14,13 +14,13 @@ use proptest::test_runner::{TestCaseResult, TestRunner};
 use std::fmt;
 
 #[derive(Clone)]
-struct Scenario {
+struct JudgedToken {
     setup: Setup,
     token: String,
     expectation: Expectation,
 }
 
-impl fmt::Debug for Scenario {
+impl fmt::Debug for JudgedToken {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
@@ -45,7 +45,7 @@ pub(super) fn run(
         .prop_map(|(setup, signer, header, claims)| {
             let (token, payload) = sign(&setup, &mut Ledger::new(), signer, &header, &claims);
             let expectation = claims_expectation(&setup.policy, setup.now, &payload, ctx.scoring);
-            Scenario {
+            JudgedToken {
                 setup,
                 token,
                 expectation,
@@ -54,7 +54,7 @@ pub(super) fn run(
     drive(runner, strategy, |s| check(ctx, &s))
 }
 
-fn check(ctx: &Ctx, s: &Scenario) -> TestCaseResult {
+fn check(ctx: &Ctx, s: &JudgedToken) -> TestCaseResult {
     let Some(observations) = ctx.observe(&s.setup.policy, std::slice::from_ref(&s.token)) else {
         return Ok(());
     };

@@ -1,14 +1,14 @@
 //! `property/completeness`: a legitimately signed token whose claims satisfy the
 //! policy is accepted, and the claims handed back equal the signed ones. Outside strict
 //! runs a token on an exact time boundary may be rejected (see
-//! [`claims_expectation`](super::oracles::claims_expectation)); accepted, its claims must
+//! [`claims_expectation`](crate::oracles::claims::claims_expectation)); accepted, its claims must
 //! still be the signed ones.
 
 use super::counterexample::Failure;
-use super::generators::{header_plan, setups, sign, valid_claims, Setup};
-use super::ledger::Ledger;
-use super::oracles::{claims_set_expectation, Expectation};
 use super::run::{drive, Ctx, Stop};
+use crate::generate::ledger::Ledger;
+use crate::generate::{header_plan, setups, sign, valid_claims, Setup};
+use crate::oracles::claims::{claims_set_expectation, Expectation};
 use crate::rules::json::difference as claims_difference;
 use crate::runner::Observation;
 use crate::verdict::Verdict;
@@ -18,7 +18,7 @@ use serde_json::{Map, Value};
 use std::fmt;
 
 #[derive(Clone)]
-struct Scenario {
+struct ValidToken {
     setup: Setup,
     token: String,
     claims: Map<String, Value>,
@@ -27,7 +27,7 @@ struct Scenario {
     may_reject: bool,
 }
 
-impl fmt::Debug for Scenario {
+impl fmt::Debug for ValidToken {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:?}; token {}", self.setup, self.token)
     }
@@ -53,7 +53,7 @@ pub(super) fn run(ctx: &Ctx, runner: &mut TestRunner) -> Result<(), Stop> {
                 claims_set_expectation(&setup.policy, setup.now, &claims, scoring),
                 Expectation::Either(_)
             );
-            Scenario {
+            ValidToken {
                 setup,
                 token,
                 claims,
@@ -63,7 +63,7 @@ pub(super) fn run(ctx: &Ctx, runner: &mut TestRunner) -> Result<(), Stop> {
     drive(runner, strategy, |s| check(ctx, &s))
 }
 
-fn check(ctx: &Ctx, s: &Scenario) -> TestCaseResult {
+fn check(ctx: &Ctx, s: &ValidToken) -> TestCaseResult {
     let Some(observations) = ctx.observe(&s.setup.policy, std::slice::from_ref(&s.token)) else {
         return Ok(());
     };

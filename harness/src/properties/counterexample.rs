@@ -1,8 +1,8 @@
 //! Failures for people: the counterexample token decoded (header, payload, signature
 //! length), the policy it met, what was expected and what the verifier did.
 
-use super::mutations::{elide, lenient_decode};
 use crate::b64;
+use crate::generate::mutations::{elide, lenient_decode};
 use crate::outcome::VerdictLabel;
 use crate::policy::Policy;
 use crate::runner::Observation;

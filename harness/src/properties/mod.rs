@@ -8,16 +8,12 @@
 //! in [`Suite::run`](crate::Suite::run). A property can be listed in an adapter's
 //! expected-failures manifest like a case.
 //!
-//! The strategies in [`generators`] and the operators in [`mutations`] are public so
-//! adapter authors (and the fuzz targets) can reuse them; [`check`] runs one property
+//! The strategies and mutation operators live in [`crate::generate`] and the oracles in
+//! [`crate::oracles`], shared with the fuzz targets; [`check`] runs one property
 //! against an adapter and returns the shrunk counterexample, decoded, with the seed
 //! that reproduces it.
 
 pub mod counterexample;
-pub mod generators;
-pub mod ledger;
-pub mod mutations;
-pub mod oracles;
 
 mod audience_issuer;
 mod by_expectation;

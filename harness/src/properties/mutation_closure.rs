@@ -4,11 +4,11 @@
 //! [`changes_signed_content`].
 
 use super::counterexample::{describe_token, Failure};
-use super::generators::{header_plan, mutation, resolve, setups, sign, valid_claims, Setup};
-use super::ledger::Ledger;
-use super::mutations::{changes_signed_content, Mutation};
-use super::oracles::is_breakdown;
 use super::run::{drive, Ctx, Stop};
+use crate::generate::ledger::Ledger;
+use crate::generate::mutations::{changes_signed_content, Mutation};
+use crate::generate::{header_plan, mutation, resolve, setups, sign, valid_claims, Setup};
+use crate::oracles::claims::is_breakdown;
 use crate::runner::Observation;
 use crate::verdict::Verdict;
 use proptest::prelude::*;
@@ -16,14 +16,14 @@ use proptest::test_runner::{TestCaseResult, TestRunner};
 use std::fmt;
 
 #[derive(Clone)]
-struct Scenario {
+struct Mutated {
     setup: Setup,
     token: String,
     /// Mutations that change what was signed, with their results.
     mutated: Vec<(Mutation, String)>,
 }
 
-impl fmt::Debug for Scenario {
+impl fmt::Debug for Mutated {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let ms: Vec<String> = self.mutated.iter().map(|(m, _)| m.to_string()).collect();
         write!(
@@ -57,7 +57,7 @@ pub(super) fn run(ctx: &Ctx, runner: &mut TestRunner) -> Result<(), Stop> {
                 })
                 .filter(|(_, t)| changes_signed_content(&token, t))
                 .collect();
-            Scenario {
+            Mutated {
                 setup,
                 token,
                 mutated,
@@ -66,7 +66,7 @@ pub(super) fn run(ctx: &Ctx, runner: &mut TestRunner) -> Result<(), Stop> {
     drive(runner, strategy, |s| check(ctx, &s))
 }
 
-fn check(ctx: &Ctx, s: &Scenario) -> TestCaseResult {
+fn check(ctx: &Ctx, s: &Mutated) -> TestCaseResult {
     if s.mutated.is_empty() {
         return Ok(());
     }

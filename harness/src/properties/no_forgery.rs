@@ -7,14 +7,14 @@
 //! `property/audience-issuer`'s business.
 
 use super::counterexample::Failure;
-use super::generators::{
-    header_plan, mutation, plain_claims, resolve, setups, sign, HeaderPlan, Setup, Signer,
-};
-use super::ledger::Ledger;
-use super::mutations::{keys_for, Mutation};
-use super::oracles::is_breakdown;
 use super::run::{drive, Ctx, Stop};
 use crate::alg::Alg;
+use crate::generate::ledger::Ledger;
+use crate::generate::mutations::{keys_for, Mutation};
+use crate::generate::{
+    header_plan, mutation, plain_claims, resolve, setups, sign, HeaderPlan, Setup, Signer,
+};
+use crate::oracles::claims::is_breakdown;
 use crate::runner::Observation;
 use crate::verdict::Verdict;
 use proptest::prelude::*;
@@ -41,13 +41,13 @@ struct Probe {
 }
 
 #[derive(Clone)]
-struct Scenario {
+struct Probes {
     setup: Setup,
     ledger: Ledger,
     probes: Vec<Probe>,
 }
 
-impl fmt::Debug for Scenario {
+impl fmt::Debug for Probes {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let origins: Vec<&str> = self.probes.iter().map(|p| p.origin.as_str()).collect();
         write!(f, "{:?}; probes {:?}", self.setup, origins)
@@ -74,9 +74,9 @@ pub(super) fn run(ctx: &Ctx, runner: &mut TestRunner) -> Result<(), Stop> {
 
 fn build(
     setup: Setup,
-    legit: Vec<(usize, HeaderPlan, super::generators::ClaimsPlan)>,
+    legit: Vec<(usize, HeaderPlan, crate::generate::ClaimsPlan)>,
     attacks: Vec<Attack>,
-) -> Scenario {
+) -> Probes {
     let mut ledger = Ledger::new();
     let mut probes = Vec::new();
     for (signer, header, claims) in &legit {
@@ -118,14 +118,14 @@ fn build(
             }
         }
     }
-    Scenario {
+    Probes {
         setup,
         ledger,
         probes,
     }
 }
 
-fn check(ctx: &Ctx, s: &Scenario) -> TestCaseResult {
+fn check(ctx: &Ctx, s: &Probes) -> TestCaseResult {
     let tokens: Vec<String> = s.probes.iter().map(|p| p.token.clone()).collect();
     let Some(observations) = ctx.observe(&s.setup.policy, &tokens) else {
         return Ok(());

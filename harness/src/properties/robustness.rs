@@ -4,10 +4,10 @@
 //! no trusted key signed.
 
 use super::counterexample::{describe_observation, Failure};
-use super::generators::{header_plan, raw_input, setups, sign, valid_claims, RawInput, Setup};
-use super::ledger::Ledger;
-use super::oracles::{is_breakdown, same_verdict};
 use super::run::{drive, Ctx, Stop};
+use crate::generate::ledger::Ledger;
+use crate::generate::{header_plan, raw_input, setups, sign, valid_claims, RawInput, Setup};
+use crate::oracles::claims::{is_breakdown, same_verdict};
 use crate::runner::Observation;
 use crate::verdict::Verdict;
 use proptest::prelude::*;
@@ -15,13 +15,13 @@ use proptest::test_runner::{TestCaseResult, TestRunner};
 use std::fmt;
 
 #[derive(Clone)]
-struct Scenario {
+struct Inputs {
     setup: Setup,
     ledger: Ledger,
     inputs: Vec<(RawInput, String)>,
 }
 
-impl fmt::Debug for Scenario {
+impl fmt::Debug for Inputs {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let inputs: Vec<&RawInput> = self.inputs.iter().map(|(i, _)| i).collect();
         write!(f, "{:?}; inputs {inputs:?}", self.setup)
@@ -49,7 +49,7 @@ pub(super) fn run(ctx: &Ctx, runner: &mut TestRunner) -> Result<(), Stop> {
                     (r, text)
                 })
                 .collect();
-            Scenario {
+            Inputs {
                 setup,
                 ledger,
                 inputs,
@@ -58,7 +58,7 @@ pub(super) fn run(ctx: &Ctx, runner: &mut TestRunner) -> Result<(), Stop> {
     drive(runner, strategy, |s| check(ctx, &s))
 }
 
-fn check(ctx: &Ctx, s: &Scenario) -> TestCaseResult {
+fn check(ctx: &Ctx, s: &Inputs) -> TestCaseResult {
     // Each input twice in a row, to the same prepared verifier.
     let tokens: Vec<String> = s
         .inputs

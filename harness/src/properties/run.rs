@@ -3,12 +3,12 @@
 
 use super::counterexample::{verdict_label, Failure};
 use super::observe::observe_all;
-use super::oracles::is_breakdown;
 use super::{
     audience_issuer, completeness, mutation_closure, no_forgery, robustness, time_window, Property,
 };
 use crate::adapter::{Adapter, AdapterInfo};
 use crate::case::Scoring;
+use crate::oracles::claims::is_breakdown;
 use crate::outcome::VerdictLabel;
 use crate::policy::Policy;
 use crate::runner::{Observation, DEFAULT_TIMEOUT};

@@ -182,6 +182,6 @@ impl Report {
 
     /// Whether the run failed: a case failed or a manifest entry is stale.
     pub fn failed(&self) -> bool {
-        crate::suite::has_unexpected(&self.results)
+        self.results.iter().any(|r| r.outcome.is_unexpected())
     }
 }

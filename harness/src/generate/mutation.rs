@@ -4,7 +4,7 @@
 
 use super::policy::Setup;
 use crate::alg::Alg;
-use crate::properties::mutations::{
+use crate::generate::mutations::{
     keys_for, AlgLabel, DuplicateValue, Encoding, HmacAlg, JsonPart, KeyForm, KeyRef, Mutation,
     NoneSignature, NoneSpelling, OtherAlg, Reserialisation, Segment, SignatureForm, WhitespaceChar,
 };

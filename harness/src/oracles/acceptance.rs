@@ -3,14 +3,14 @@
 //! Rejections are never judged here (a fuzzer's inputs are mostly garbage, and
 //! rejecting garbage is right), so the oracle costs nothing on the common path.
 
-use super::verified::VerifiedPairs;
 use crate::alg::Alg;
 use crate::case::Scoring;
 use crate::forge::{self, keys};
+use crate::generate::ledger::Ledger;
+use crate::generate::mutations::lenient_decode;
+use crate::oracles::claims::{claims_set_expectation, Expectation};
+use crate::oracles::verified::VerifiedPairs;
 use crate::policy::Policy;
-use crate::properties::ledger::Ledger;
-use crate::properties::mutations::lenient_decode;
-use crate::properties::oracles::{claims_set_expectation, Expectation};
 use crate::rules::json::difference as claims_difference;
 use crate::rules::typ::normalise;
 use serde::Deserialize;
@@ -402,7 +402,7 @@ pub fn check(
 mod tests {
     use super::*;
     use crate::alg::Alg;
-    use crate::fuzzing::setups;
+    use crate::generate::fixed_setups as setups;
     use crate::Clock;
     use serde_json::json;
 

@@ -453,7 +453,7 @@ mod tests {
     fn garbage_never_panics() {
         use proptest::test_runner::{Config, TestRunner};
         let mut runner = TestRunner::new(Config::with_cases(512));
-        let strategy = (".{0,40}", crate::properties::generators::mutation());
+        let strategy = (".{0,40}", crate::generate::mutation());
         runner
             .run(&strategy, |(input, m)| {
                 let _ = m.apply(&input);

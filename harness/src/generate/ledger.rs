@@ -4,7 +4,7 @@
 //! The ledger is filled by the generator that signs, never by a global: a scenario
 //! carries its own ledger, rebuilt whenever proptest rebuilds (or shrinks) the scenario.
 
-use super::generators::Setup;
+use super::Setup;
 use crate::alg::Alg;
 use crate::forge::{self, keys};
 use std::collections::BTreeMap;
@@ -96,7 +96,7 @@ impl fmt::Debug for Ledger {
 mod tests {
     use super::*;
     use crate::adapter::Clock;
-    use crate::properties::generators::setups;
+    use crate::generate::setups;
     use proptest::strategy::{Strategy, ValueTree};
     use proptest::test_runner::TestRunner;
 

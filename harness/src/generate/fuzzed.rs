@@ -11,7 +11,7 @@
 //! 1. The content: the token's header and payload when they decode (a header that is
 //!    not a JSON object, or a payload that does not decode, is replaced by the
 //!    defaults of [`default_claims`]).
-//! 2. [`Edit`]s: claims placed around the scenario's `now`, issuer and audience near
+//! 2. [`Edit`]s: claims placed around the token's `now`, issuer and audience near
 //!    misses, arbitrary JSON in any member, critical extensions, payload shapes. The
 //!    header's `alg` and `kid` are always the signer's: a legitimate issuer never
 //!    writes another.
@@ -19,13 +19,13 @@
 //! 4. Up to four [`Mutation`]s (the property operators), resolved against the setup so
 //!    that re-signing uses untrusted keys: everything after signing is an attack.
 
-use super::setups::FixedSetup;
 use crate::adapter::Clock;
-use crate::properties::generators::claims::Variation;
-use crate::properties::generators::json::REGISTERED;
-use crate::properties::generators::{resolve, Setup, Signer};
-use crate::properties::ledger::Ledger;
-use crate::properties::mutations::{lenient_decode, JsonPart, Mutation};
+use crate::generate::claims::Variation;
+use crate::generate::fixed_setups::FixedSetup;
+use crate::generate::json::REGISTERED;
+use crate::generate::ledger::Ledger;
+use crate::generate::mutations::{lenient_decode, JsonPart, Mutation};
+use crate::generate::{resolve, Setup, Signer};
 use arbitrary::{Arbitrary, Unstructured};
 use serde_json::{json, Map, Value};
 use std::fmt::Write;
@@ -226,9 +226,9 @@ pub enum Edit {
     Shape(PayloadShape),
 }
 
-/// A built scenario: the token and what was legitimately signed on the way.
+/// A token built from fuzzer bytes, and what was legitimately signed on the way.
 #[derive(Clone, Debug)]
-pub struct Scenario<'s> {
+pub struct FuzzedToken<'s> {
     /// The position of the fixed setup in the list given to [`build`].
     pub index: usize,
     pub setup: &'s Setup,
@@ -475,10 +475,10 @@ fn signed_header(content: &mut Content, signer: &Signer) -> Vec<u8> {
         .into_bytes()
 }
 
-/// Builds the scenario for `data` (see the module docs) over `setups`. `now` is the
-/// time claims are placed around: [`CORPUS_NOW`](super::CORPUS_NOW) for injectable
+/// Builds the fuzzed token for `data` (see the module docs) over `setups`. `now` is the
+/// time claims are placed around: [`CORPUS_NOW`](super::fixed_setups::CORPUS_NOW) for injectable
 /// clocks, the current time otherwise.
-pub fn build<'s>(setups: &'s [FixedSetup], data: &[u8], now: i64) -> Scenario<'s> {
+pub fn build<'s>(setups: &'s [FixedSetup], data: &[u8], now: i64) -> FuzzedToken<'s> {
     let (text, knobs) = split(data);
     build_from(setups, &text, &knobs, now)
 }
@@ -489,7 +489,7 @@ pub fn build_from<'s>(
     text: &str,
     knobs: &Knobs,
     now: i64,
-) -> Scenario<'s> {
+) -> FuzzedToken<'s> {
     let index = knobs.setup as usize % setups.len();
     let fixed = &setups[index];
     let setup = &fixed.setup;
@@ -563,7 +563,7 @@ pub fn build_from<'s>(
         token = m.apply(&token);
         let _ = write!(made, "; then {m}");
     }
-    Scenario {
+    FuzzedToken {
         index,
         setup,
         setup_name: fixed.name,
@@ -586,8 +586,8 @@ mod tests {
     use super::*;
     use crate::alg::Alg;
     use crate::forge::{self, keys};
-    use crate::fuzzing::{setups, CORPUS_NOW};
-    use crate::properties::mutations::{NoneSignature, NoneSpelling};
+    use crate::generate::fixed_setups::{self as setups, CORPUS_NOW};
+    use crate::generate::mutations::{NoneSignature, NoneSpelling};
 
     fn claims_of(token: &str) -> Value {
         let p = lenient_decode(token.split('.').nth(1).unwrap()).unwrap();
@@ -694,7 +694,7 @@ mod tests {
         assert_eq!(place(injected, now, TimeClaim::Exp, -30), now - 30);
     }
 
-    fn build_with<'s>(setups: &'s [FixedSetup], text: &str, knobs: &Knobs) -> Scenario<'s> {
+    fn build_with<'s>(setups: &'s [FixedSetup], text: &str, knobs: &Knobs) -> FuzzedToken<'s> {
         build_from(setups, text, knobs, CORPUS_NOW)
     }
 }

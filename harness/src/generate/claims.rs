@@ -394,8 +394,8 @@ mod tests {
     use crate::adapter::Clock;
     use crate::alg::Alg;
     use crate::case::Scoring;
-    use crate::properties::generators::policy::setups;
-    use crate::properties::oracles::{claims_expectation, Expectation};
+    use crate::generate::policy::setups;
+    use crate::oracles::claims::{claims_expectation, Expectation};
     use proptest::test_runner::{Config, TestRunner};
 
     #[test]

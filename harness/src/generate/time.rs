@@ -169,7 +169,7 @@ impl TimeClaim {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::properties::generators::json::JsonStyle;
+    use crate::generate::json::JsonStyle;
 
     fn text(claim: TimeClaim, boundary: Boundary) -> String {
         claim

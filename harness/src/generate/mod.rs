@@ -1,10 +1,19 @@
-//! Proptest strategies for policies, claim sets, time relations, mutations and raw
-//! inputs. Public so adapter authors can reuse them in their own properties.
+//! Generation of tokens to test with, shared by the properties and the fuzz targets:
+//! proptest strategies for policies, claim sets, time relations, mutations and raw
+//! inputs; the mutation operators; the ledger of what was legitimately signed; the fixed
+//! setups fuzzing runs under; and the decoding of fuzzer bytes into a signed token and
+//! its attacks. Public so adapter authors can reuse them in their own properties and
+//! fuzz targets.
 
 pub mod claims;
+pub mod fixed_setups;
+#[cfg(feature = "arbitrary")]
+pub mod fuzzed;
 pub mod inputs;
 pub mod json;
+pub mod ledger;
 pub mod mutation;
+pub mod mutations;
 pub mod policy;
 pub mod time;
 
@@ -15,7 +24,7 @@ pub use mutation::{mutation, resolve};
 pub use policy::{setups, Setup, Signer, SYSTEM_CLOCK_MARGIN};
 pub use time::{Boundary, TimeClaim};
 
-use super::ledger::Ledger;
+use ledger::Ledger;
 use proptest::prelude::*;
 
 /// How a legitimate issuer writes its header: `typ` or not, an unknown extension

@@ -189,8 +189,8 @@ pub(super) fn reserialise(segment: &str, style: Reserialisation) -> Option<Vec<u
             Value::Object(reversed).to_string()
         }
         Reserialisation::Spaced => {
-            let json = crate::properties::generators::json::from_value(&Value::Object(object));
-            json.render(crate::properties::generators::JsonStyle {
+            let json = crate::generate::json::from_value(&Value::Object(object));
+            json.render(crate::generate::JsonStyle {
                 spaced: true,
                 ..Default::default()
             })

@@ -5,7 +5,7 @@ use super::json::{json_value, JsonStyle};
 use super::mutation::resolve;
 use super::policy::Setup;
 use crate::b64;
-use crate::properties::mutations::Mutation;
+use crate::generate::mutations::Mutation;
 use proptest::prelude::*;
 use std::fmt;
 
@@ -84,7 +84,7 @@ impl fmt::Debug for RawInput {
                 write!(f, "Mutated[{}]", names.join(", "))
             }
             RawInput::Text(s) => {
-                write!(f, "Text({:?})", crate::properties::mutations::elide(s, 60))
+                write!(f, "Text({:?})", crate::generate::mutations::elide(s, 60))
             }
             RawInput::Bytes(b) => write!(f, "Bytes({} bytes)", b.len()),
             RawInput::Dotted(p) => write!(f, "Dotted({:?})", p.join(".")),
@@ -95,8 +95,8 @@ impl fmt::Debug for RawInput {
             } => write!(
                 f,
                 "Encoded({:?}, {:?}, {} signature bytes)",
-                crate::properties::mutations::elide(header, 40),
-                crate::properties::mutations::elide(payload, 40),
+                crate::generate::mutations::elide(header, 40),
+                crate::generate::mutations::elide(payload, 40),
                 signature.len()
             ),
             RawInput::Nested { depth } => write!(f, "Nested({depth})"),
