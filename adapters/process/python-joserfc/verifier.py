@@ -38,7 +38,6 @@ ERROR_KINDS = [
     (errors.UnsupportedAlgorithmError, "algorithm"),
     (errors.MissingAlgorithmError, "algorithm"),
     (errors.MissingCritHeaderError, "critical"),
-    (errors.UnsupportedHeaderError, "critical"),
     (errors.KeyParameterError, "key"),
     (errors.MissingKeyError, "key"),
     (errors.InvalidKeyIdError, "key"),
