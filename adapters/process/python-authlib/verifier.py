@@ -28,6 +28,10 @@ import warnings
 from importlib.metadata import version
 
 # authlib.jose warns on import that it is deprecated; that is known and not a diagnostic.
+# Authlib's own module sets its warnings to "always" when first imported, so the filter
+# that silences this one comes after it.
+import authlib.deprecate  # noqa: E402,F401
+
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from authlib.jose import JsonWebKey, JsonWebSignature, JsonWebToken, errors
