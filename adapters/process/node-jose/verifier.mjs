@@ -15,13 +15,8 @@
 // Clock: `currentDate` is jose's documented clock injection, so the clock is injectable.
 
 import { readFileSync } from "node:fs";
-import { createInterface } from "node:readline";
 import { createLocalJWKSet, errors, jwtVerify } from "jose";
-
-const PROTOCOL_ALGORITHMS = [
-  "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512",
-  "ES256", "ES384", "ES512", "EdDSA",
-];
+import protocol from "../node-common/protocol.js";
 
 const JOSE_VERSION = JSON.parse(
   readFileSync(new URL("./node_modules/jose/package.json", import.meta.url), "utf8"),
@@ -85,75 +80,23 @@ function prepare(policy) {
   return { resolveKey, options };
 }
 
-const prepared = new Map();
+const prepared = protocol.preparedCache(prepare);
 
 async function verify(message) {
   const id = message.id;
-  const cacheKey = JSON.stringify(message.policy);
-  let verifier = prepared.get(cacheKey);
-  if (!verifier) {
-    verifier = prepare(message.policy);
-    prepared.set(cacheKey, verifier);
-  }
+  const verifier = prepared(message.policy);
   try {
     const { payload } = await jwtVerify(message.token, verifier.resolveKey, verifier.options);
-    return { type: "result", id, accepted: true, claims: payload };
+    return protocol.accepted(id, payload);
   } catch (e) {
     // Any failure on attacker input is a rejection, never a crash.
-    const result = { type: "result", id, accepted: false, error: `${e?.name}: ${e?.message}` };
-    const kind = errorKind(e);
-    if (kind) result.kind = kind;
-    return result;
-  }
-}
-
-// The value with lone surrogates (JSON.parse lets them through from `\ud800` escapes,
-// and no UTF-8 text can carry them) replaced by U+FFFD.
-function wellFormed(value) {
-  if (typeof value === "string") return value.toWellFormed();
-  if (Array.isArray(value)) return value.map(wellFormed);
-  if (value !== null && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.toWellFormed(), wellFormed(v)]));
-  }
-  return value;
-}
-
-function encode(reply) {
-  try {
-    return JSON.stringify(wellFormed(reply));
-  } catch (e) {
-    // Accepted claims too deeply nested to encode: report the acceptance, with claims
-    // that fail the comparison visibly.
-    return JSON.stringify({ ...reply, claims: { "": `claims not representable as JSON text (${e})` } });
+    return protocol.rejection(id, e, errorKind(e));
   }
 }
 
 function hello() {
-  return {
-    type: "hello",
-    protocol: 1,
-    name: "jose",
-    version: JOSE_VERSION,
-    algorithms: PROTOCOL_ALGORITHMS,
-    clock: "injectable",
-  };
+  // jose verifies every algorithm of the protocol.
+  return protocol.hello("jose", JOSE_VERSION, protocol.PROTOCOL_ALGORITHMS, "injectable");
 }
 
-// One message at a time, so answers leave in the order the requests came.
-for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
-  if (!line.trim()) continue;
-  let reply;
-  try {
-    const message = JSON.parse(line);
-    if (message.type === "hello") reply = hello();
-    else if (message.type === "verify") reply = await verify(message);
-    else {
-      console.error(`ignoring message of type ${JSON.stringify(message.type)}`);
-      continue;
-    }
-  } catch (e) {
-    console.error(`cannot handle ${JSON.stringify(line.slice(0, 200))}: ${e}`);
-    continue;
-  }
-  process.stdout.write(`${encode(reply)}\n`);
-}
+protocol.serve({ hello, verify });

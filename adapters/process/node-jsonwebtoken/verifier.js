@@ -19,18 +19,13 @@
 
 const crypto = require("node:crypto");
 const path = require("node:path");
-const readline = require("node:readline");
 const jwt = require("jsonwebtoken");
+const protocol = require("../node-common/protocol.js");
 
 // jsonwebtoken verifies signatures with jws; its algorithm list is what can be verified.
 const { ALGORITHMS } = require(
   require.resolve("jws", { paths: [path.dirname(require.resolve("jsonwebtoken"))] }),
 );
-
-const PROTOCOL_ALGORITHMS = [
-  "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512",
-  "ES256", "ES384", "ES512", "EdDSA",
-];
 
 const VERSION = require("jsonwebtoken/package.json").version;
 
@@ -101,17 +96,12 @@ function prepare(policy) {
   return { getKey, options };
 }
 
-const prepared = new Map();
+const prepared = protocol.preparedCache(prepare);
 
 function verify(message) {
   const id = message.id;
-  const cacheKey = JSON.stringify(message.policy);
-  let verifier = prepared.get(cacheKey);
-  if (!verifier) {
-    verifier = prepare(message.policy);
-    prepared.set(cacheKey, verifier);
-  }
-  if (verifier.unsupported) return Promise.resolve({ type: "result", id, unsupported: verifier.unsupported });
+  const verifier = prepared(message.policy);
+  if (verifier.unsupported) return Promise.resolve(protocol.unsupported(id, verifier.unsupported));
   // A failed key lookup is reported by jsonwebtoken as a callback error; remember it
   // here, where its cause is known.
   let lookupFailed = false;
@@ -123,75 +113,20 @@ function verify(message) {
   return new Promise((resolve) => {
     try {
       jwt.verify(message.token, getKey, verifier.options, (err, claims) => {
-        if (!err) {
-          // jsonwebtoken hands back a payload that is not a JSON object as it is; the
-          // protocol's claims are an object, so it travels under the name "".
-          const object = claims !== null && typeof claims === "object" && !Array.isArray(claims);
-          return resolve({ type: "result", id, accepted: true, claims: object ? claims : { "": claims } });
-        }
-        const result = { type: "result", id, accepted: false, error: `${err.name}: ${err.message}` };
-        const kind = lookupFailed ? "key" : errorKind(err);
-        if (kind) result.kind = kind;
-        resolve(result);
+        // jsonwebtoken hands back a payload that is not a JSON object as it is; the
+        // protocol helper sends it under the name "".
+        if (!err) return resolve(protocol.accepted(id, claims));
+        resolve(protocol.rejection(id, err, lookupFailed ? "key" : errorKind(err)));
       });
     } catch (e) {
       // Any failure on attacker input is a rejection, never a crash.
-      resolve({ type: "result", id, accepted: false, error: `${e?.name}: ${e?.message}` });
+      resolve(protocol.rejection(id, e));
     }
   });
 }
 
-// The value with lone surrogates (JSON.parse lets them through from `\ud800` escapes,
-// and no UTF-8 text can carry them) replaced by U+FFFD.
-function wellFormed(value) {
-  if (typeof value === "string") return value.toWellFormed();
-  if (Array.isArray(value)) return value.map(wellFormed);
-  if (value !== null && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.toWellFormed(), wellFormed(v)]));
-  }
-  return value;
-}
-
-function encode(reply) {
-  try {
-    return JSON.stringify(wellFormed(reply));
-  } catch (e) {
-    // Accepted claims too deeply nested to encode: report the acceptance, with claims
-    // that fail the comparison visibly.
-    return JSON.stringify({ ...reply, claims: { "": `claims not representable as JSON text (${e})` } });
-  }
-}
-
 function hello() {
-  return {
-    type: "hello",
-    protocol: 1,
-    name: "node-jsonwebtoken",
-    version: VERSION,
-    algorithms: PROTOCOL_ALGORITHMS.filter((a) => ALGORITHMS.includes(a)),
-    clock: "injectable",
-  };
+  return protocol.hello("node-jsonwebtoken", VERSION, ALGORITHMS, "injectable");
 }
 
-async function main() {
-  // One message at a time, so answers leave in the order the requests came.
-  for await (const line of readline.createInterface({ input: process.stdin, crlfDelay: Infinity })) {
-    if (!line.trim()) continue;
-    let reply;
-    try {
-      const message = JSON.parse(line);
-      if (message.type === "hello") reply = hello();
-      else if (message.type === "verify") reply = await verify(message);
-      else {
-        console.error(`ignoring message of type ${JSON.stringify(message.type)}`);
-        continue;
-      }
-    } catch (e) {
-      console.error(`cannot handle ${JSON.stringify(line.slice(0, 200))}: ${e}`);
-      continue;
-    }
-    process.stdout.write(`${encode(reply)}\n`);
-  }
-}
-
-main();
+protocol.serve({ hello, verify });

@@ -20,8 +20,7 @@ a system clock. PyJWT has no check of the `typ` header: a policy requiring one i
 answered `unsupported`.
 """
 
-import json
-import re
+import os
 import sys
 from importlib.metadata import version
 
@@ -29,11 +28,8 @@ import jwt
 from jwt import exceptions as errors
 from jwt.algorithms import get_default_algorithms
 
-# The algorithm names protocol v1 knows; the hello lists those PyJWT implements.
-PROTOCOL_ALGORITHMS = [
-    "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512",
-    "ES256", "ES384", "ES512", "EdDSA",
-]
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python-common"))
+import jwtc_protocol as protocol  # noqa: E402
 
 # Most specific first: InvalidSignatureError is a DecodeError, for one.
 ERROR_KINDS = [
@@ -118,96 +114,31 @@ class Prepared:
 def error_kind(exc):
     if isinstance(exc, Rejection):
         return exc.kind
-    for cls, kind in ERROR_KINDS:
-        if isinstance(exc, cls):
-            return kind
-    return None
+    return protocol.error_kind(exc, ERROR_KINDS)
 
 
 def hello():
-    implemented = get_default_algorithms()
-    return {
-        "type": "hello",
-        "protocol": 1,
-        "name": "pyjwt",
-        "version": version("PyJWT"),
-        "algorithms": [a for a in PROTOCOL_ALGORITHMS if a in implemented],
-        "clock": "system",
-    }
+    # The hello lists the protocol's algorithms PyJWT implements.
+    return protocol.hello("pyjwt", version("PyJWT"), get_default_algorithms(), "system")
 
 
-PREPARED = {}
+PREPARED = protocol.PreparedCache(Prepared)
 
 
 def verify(message):
     case_id = message.get("id")
     policy = message["policy"]
     if policy.get("typ") is not None:
-        return {"type": "result", "id": case_id, "unsupported": "PyJWT has no check of the typ header"}
+        return protocol.unsupported(case_id, "PyJWT has no check of the typ header")
     if policy.get("now") is not None:
-        return {"type": "result", "id": case_id, "unsupported": "PyJWT reads the system clock"}
-    # One prepared verifier per distinct policy, as a service builds it once.
-    cache_key = json.dumps(policy, sort_keys=True)
-    prepared = PREPARED.get(cache_key)
-    if prepared is None:
-        prepared = PREPARED[cache_key] = Prepared(policy)
+        return protocol.unsupported(case_id, "PyJWT reads the system clock")
+    prepared = PREPARED.get(policy)
     try:
         claims = prepared.verify(message["token"])
     except Exception as e:  # any failure on attacker input is a rejection, never a crash
-        result = {"type": "result", "id": case_id, "accepted": False, "error": f"{type(e).__name__}: {e}"}
-        kind = error_kind(e)
-        if kind:
-            result["kind"] = kind
-        return result
-    return {"type": "result", "id": case_id, "accepted": True, "claims": claims}
-
-
-# A regular expression, not a loop in Python: claims can be megabytes long.
-LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def well_formed(value):
-    """The value with lone surrogates (which json.loads lets through from `\\ud800`
-    escapes, and no UTF-8 text can carry) replaced by U+FFFD."""
-    if isinstance(value, str):
-        return LONE_SURROGATE.sub("\ufffd", value)
-    if isinstance(value, dict):
-        return {well_formed(k): well_formed(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [well_formed(v) for v in value]
-    return value
-
-
-def encode(reply):
-    try:
-        return json.dumps(well_formed(reply), allow_nan=False)
-    except Exception as e:
-        # Accepted claims JSON text cannot carry (NaN, nesting deeper than the encoder
-        # goes): report the acceptance, with claims that fail the comparison visibly.
-        reply = dict(reply, claims={"": f"claims not representable as JSON text ({type(e).__name__}: {e})"})
-        return json.dumps(reply)
-
-
-def main():
-    for line in sys.stdin:
-        if not line.strip():
-            continue
-        try:
-            message = json.loads(line)
-            kind = message.get("type")
-            if kind == "hello":
-                reply = hello()
-            elif kind == "verify":
-                reply = verify(message)
-            else:
-                print(f"ignoring message of type {kind!r}", file=sys.stderr)
-                continue
-        except Exception as e:
-            print(f"cannot handle {line[:200]!r}: {e!r}", file=sys.stderr)
-            continue
-        sys.stdout.write(encode(reply) + "\n")
-        sys.stdout.flush()
+        return protocol.rejection(case_id, e, error_kind(e))
+    return protocol.accepted(case_id, claims)
 
 
 if __name__ == "__main__":
-    main()
+    protocol.serve(hello, verify)

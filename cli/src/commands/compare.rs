@@ -5,8 +5,8 @@
 //! process-wide state on first use (jsonwebtoken's two crypto backends cannot share a
 //! process) and because a crash then costs one column, not the comparison. A verifier
 //! given with `--exec` runs through the process adapter, one verifier process kept
-//! alive across its cases. Suites run side by side, as many at a time as there are
-//! cores.
+//! alive across its cases; `--all` adds every built-in adapter and every wrapper of the
+//! repository's registry. Suites run side by side, as many at a time as there are cores.
 
 use crate::report::matrix::{render_json, Matrix};
 use crate::report::{html, json, markdown};
@@ -33,6 +33,12 @@ pub struct CompareArgs {
     /// adapters, in the order given.
     #[arg(long = "exec", value_name = "CMD")]
     execs: Vec<String>,
+    /// Every built-in adapter and every wrapper registered in
+    /// adapters/process/wrappers.toml (run it inside a checkout, with the wrappers
+    /// installed by scripts/install-test-deps; a missing one is an error naming the
+    /// command that installs it).
+    #[arg(long)]
+    all: bool,
     /// Run only cases whose id contains PATTERN.
     #[arg(long, value_name = "PATTERN")]
     filter: Option<String>,
@@ -251,24 +257,69 @@ fn invocation() -> String {
     format!("jwt-conformance {}", shell_words::join(args))
 }
 
+/// A verifier process to start: the command line to spawn, the one to show, and for a
+/// registered wrapper the command that installs it.
+struct Exec {
+    spawn: String,
+    shown: String,
+    install: Option<String>,
+}
+
+/// The `--exec` commands, then with `--all` every registered wrapper, each checked to be
+/// installed.
+fn execs(args: &CompareArgs) -> Result<Vec<Exec>, UsageError> {
+    let mut out: Vec<Exec> = args
+        .execs
+        .iter()
+        .map(|command| Exec {
+            spawn: command.clone(),
+            shown: command.clone(),
+            install: None,
+        })
+        .collect();
+    if args.all {
+        let registry = registry::Wrappers::find().map_err(UsageError)?;
+        for wrapper in &registry.wrappers {
+            wrapper
+                .check_installed(&registry.root)
+                .map_err(UsageError)?;
+            out.push(Exec {
+                spawn: wrapper.command_from(&registry.root),
+                shown: wrapper.command.clone(),
+                install: Some(wrapper.install_command()),
+            });
+        }
+    }
+    Ok(out)
+}
+
 pub fn run(args: CompareArgs) -> Result<ExitCode, UsageError> {
-    let names = builtins(&args.adapters)?;
-    if names.is_empty() && args.execs.is_empty() {
+    let mut adapter_names = args.adapters.clone();
+    if args.all {
+        adapter_names.push("all".to_string());
+    }
+    let names = builtins(&adapter_names)?;
+    let execs = execs(&args)?;
+    if names.is_empty() && execs.is_empty() {
         return Err(UsageError(
-            "compare needs at least one --adapter NAME or --exec 'CMD'".to_string(),
+            "compare needs at least one --adapter NAME, --exec 'CMD' or --all".to_string(),
         ));
     }
     let reply_timeout = reply_timeout_for(Duration::from_secs_f64(args.timeout));
     let mut jobs: Vec<Job> = names.into_iter().map(Job::Builtin).collect();
     // Every verifier process must say hello before anything runs: one that does not
     // speak the protocol is a usage error, not a column of failures.
-    for command in &args.execs {
-        let adapter =
-            ProcessAdapter::spawn(command, reply_timeout).map_err(|e| UsageError(e.to_string()))?;
-        let label = format!("{} (`{command}`)", adapter.info().name);
+    for exec in &execs {
+        let adapter = ProcessAdapter::spawn(&exec.spawn, reply_timeout).map_err(|e| {
+            UsageError(match &exec.install {
+                Some(install) => format!("{e} (reinstall it with `{install}`)"),
+                None => e.to_string(),
+            })
+        })?;
+        let label = format!("{} (`{}`)", adapter.info().name, exec.shown);
         jobs.push(Job::Exec {
             label,
-            command: command.clone(),
+            command: exec.shown.clone(),
             adapter: Arc::new(adapter),
         });
     }

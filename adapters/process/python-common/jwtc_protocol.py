@@ -1,0 +1,144 @@
+"""jwt-conformance process protocol v1, the part every Python wrapper shares.
+
+A wrapper in a sibling directory imports it with
+
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python-common"))
+    import jwtc_protocol as protocol
+
+and calls `protocol.serve(hello, verify)`: `hello()` returns the hello answer and
+`verify(message)` the result of one verify request (built with `accepted`, `rejected`,
+`rejection` or `unsupported`). This module reads one JSON object a line on stdin, answers
+one a line on stdout, in order, and writes diagnostics to stderr only. It knows nothing
+about any JWT library: choosing the verify call, its options and the meaning of its
+errors is the wrapper's job.
+"""
+
+import json
+import re
+import sys
+
+# The algorithm names protocol v1 knows; a wrapper's hello lists those its library
+# verifies, in this order.
+PROTOCOL_ALGORITHMS = [
+    "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512",
+    "ES256", "ES384", "ES512", "EdDSA",
+]
+
+
+def hello(name, version, algorithms, clock):
+    """The hello answer; `algorithms` is filtered to the protocol's names, in order."""
+    return {
+        "type": "hello",
+        "protocol": 1,
+        "name": name,
+        "version": version,
+        "algorithms": [a for a in PROTOCOL_ALGORITHMS if a in algorithms],
+        "clock": clock,
+    }
+
+
+def accepted(case_id, claims):
+    """An acceptance. Claims that are not a JSON object travel under the name "", so the
+    comparison with the signed claims fails visibly instead of the reply being garbage."""
+    if not isinstance(claims, dict):
+        claims = {"": claims}
+    return {"type": "result", "id": case_id, "accepted": True, "claims": claims}
+
+
+def rejected(case_id, error, kind=None):
+    result = {"type": "result", "id": case_id, "accepted": False, "error": error}
+    if kind:
+        result["kind"] = kind
+    return result
+
+
+def rejection(case_id, exc, kind=None):
+    """A rejection for the exception `exc`: its type and message, and `kind` if known."""
+    return rejected(case_id, f"{type(exc).__name__}: {exc}", kind)
+
+
+def unsupported(case_id, why):
+    return {"type": "result", "id": case_id, "unsupported": why}
+
+
+def error_kind(exc, kinds):
+    """The reject kind of the first `(exception class, kind)` pair `exc` is an instance
+    of, so the most specific classes go first; None when none matches."""
+    for cls, kind in kinds:
+        if isinstance(exc, cls):
+            return kind
+    return None
+
+
+class PreparedCache:
+    """One prepared verifier per distinct policy, built on first use, as a service builds
+    its verifier once and reuses it."""
+
+    def __init__(self, prepare):
+        self.prepare = prepare
+        self.prepared = {}
+
+    def get(self, policy):
+        key = json.dumps(policy, sort_keys=True)
+        prepared = self.prepared.get(key)
+        if prepared is None:
+            prepared = self.prepared[key] = self.prepare(policy)
+        return prepared
+
+
+# A regular expression, not a loop in Python: claims can be megabytes long.
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def well_formed(value):
+    """The value with lone surrogates (which json.loads lets through from `\\ud800`
+    escapes, and no UTF-8 text can carry) replaced by U+FFFD."""
+    if isinstance(value, str):
+        return LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {well_formed(k): well_formed(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [well_formed(v) for v in value]
+    return value
+
+
+def encode(reply):
+    """The reply as one line of JSON text."""
+    try:
+        return json.dumps(well_formed(reply), allow_nan=False)
+    except Exception as e:
+        # Accepted claims JSON text cannot carry (NaN, nesting deeper than the encoder
+        # goes): report the acceptance, with claims that fail the comparison visibly.
+        reply = dict(reply, claims={"": f"claims not representable as JSON text ({type(e).__name__}: {e})"})
+        return json.dumps(reply)
+
+
+def serve(hello_reply, verify):
+    """The request loop: one message at a time, so answers leave in the order the
+    requests came. A message that cannot be handled is logged and skipped."""
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        try:
+            message = json.loads(line)
+            kind = message.get("type")
+        except Exception as e:
+            print(f"cannot read {line[:200]!r}: {e!r}", file=sys.stderr)
+            continue
+        try:
+            if kind == "hello":
+                reply = hello_reply()
+            elif kind == "verify":
+                reply = verify(message)
+            else:
+                print(f"ignoring message of type {kind!r}", file=sys.stderr)
+                continue
+        except Exception as e:
+            # A verify request always gets an answer: a failure the wrapper did not
+            # expect is a rejection carrying its message, never a silent hang.
+            print(f"cannot handle {line[:200]!r}: {e!r}", file=sys.stderr)
+            if kind != "verify":
+                continue
+            reply = rejection(message.get("id"), e, "other")
+        sys.stdout.write(encode(reply) + "\n")
+        sys.stdout.flush()

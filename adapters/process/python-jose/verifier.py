@@ -1,0 +1,130 @@
+#!/usr/bin/env python3
+"""jwt-conformance process protocol v1 wrapper around python-jose.
+
+Run it as `jwt-conformance run --exec 'adapters/process/python-jose/.venv/bin/python
+adapters/process/python-jose/verifier.py'`. It reads one JSON object a line on stdin and
+answers one a line on stdout; diagnostics go to stderr.
+
+How python-jose is used, following its documentation (`jose.jwt.decode`):
+- keys: the policy's JWK Set is handed to `jwt.decode` as it is, which python-jose
+  documents as a key argument; python-jose then tries every key of the set with the
+  token's `alg` (it does not select by `kid`), and accepts when one verifies;
+- `jwt.decode(token, jwks, algorithms=..., audience=..., issuer=..., options={"leeway":
+  ..., "require_exp": True, ...})` decides; the wrapper never checks a claim itself;
+- the backend is `cryptography` (the `python-jose[cryptography]` extra the project
+  recommends).
+
+What cannot be mapped, answered `unsupported`: a `typ` requirement (python-jose has no
+check of the header's `typ`); a required claim outside python-jose's `require_*` options
+(aud, iat, exp, nbf, iss, sub, jti, at_hash); more than one accepted audience
+(`audience` is one string). Clock: python-jose reads the system clock, so the wrapper
+declares a system clock.
+
+Reject kinds: `ExpiredSignatureError` is "expired" and `JWKError` "key"; every other
+failure is a `JWTError` or `JWTClaimsError`, whose fixed messages name the reason, so
+those messages are mapped; anything else goes without a kind.
+"""
+
+import os
+import sys
+from importlib.metadata import version
+
+from jose import jwt
+from jose.constants import ALGORITHMS
+from jose.exceptions import ExpiredSignatureError, JWKError
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python-common"))
+import jwtc_protocol as protocol  # noqa: E402
+
+# The claims python-jose can require, each with its `require_<claim>` option.
+REQUIRABLE = ("aud", "iat", "exp", "nbf", "iss", "sub", "jti", "at_hash")
+
+ERROR_KINDS = [
+    (ExpiredSignatureError, "expired"),
+    (JWKError, "key"),
+]
+
+# python-jose's own messages, by prefix, for the exceptions whose type is generic.
+MESSAGE_KINDS = [
+    ("Signature verification failed", "signature"),
+    ("The specified alg value is not allowed", "algorithm"),
+    ("Invalid or unsupported algorithm", "algorithm"),
+    ("The token is not yet valid", "not-yet-valid"),
+    ("Invalid audience", "audience"),
+    ("Invalid issuer", "issuer"),
+    ("missing required key", "missing-claim"),
+    ("Error decoding token", "malformed"),
+    ("Invalid payload string", "malformed"),
+    ("Invalid header string", "malformed"),
+    ("Invalid claim format", "malformed"),
+    ("Not enough segments", "malformed"),
+]
+
+
+def error_kind(exc):
+    kind = protocol.error_kind(exc, ERROR_KINDS)
+    if kind:
+        return kind
+    message = str(exc)
+    for prefix, kind in MESSAGE_KINDS:
+        if message.startswith(prefix):
+            return kind
+    return None
+
+
+class Prepared:
+    """python-jose configured for one policy, or why it cannot be."""
+
+    def __init__(self, policy):
+        self.unsupported = None
+        if policy.get("typ") is not None:
+            self.unsupported = "python-jose has no check of the typ header"
+            return
+        required = list(policy.get("required_claims") or [])
+        others = [c for c in required if c not in REQUIRABLE]
+        if others:
+            self.unsupported = f"python-jose cannot require the claim(s) {', '.join(others)}"
+            return
+        audience = list(policy.get("audience") or [])
+        if len(audience) > 1:
+            self.unsupported = "python-jose accepts one audience, not several"
+            return
+        options = {"leeway": policy.get("leeway", 0)}
+        for claim in required:
+            options[f"require_{claim}"] = True
+        self.keys = policy["keys"]
+        self.decode_args = {
+            "algorithms": list(policy["algorithms"]),
+            "audience": audience[0] if audience else None,
+            "issuer": policy.get("issuer"),
+            "options": options,
+        }
+
+    def verify(self, token):
+        return jwt.decode(token, self.keys, **self.decode_args)
+
+
+PREPARED = protocol.PreparedCache(Prepared)
+
+
+def hello():
+    return protocol.hello("python-jose", version("python-jose"), ALGORITHMS.SUPPORTED, "system")
+
+
+def verify(message):
+    case_id = message.get("id")
+    policy = message["policy"]
+    if policy.get("now") is not None:
+        return protocol.unsupported(case_id, "python-jose reads the system clock")
+    prepared = PREPARED.get(policy)
+    if prepared.unsupported:
+        return protocol.unsupported(case_id, prepared.unsupported)
+    try:
+        claims = prepared.verify(message["token"])
+    except Exception as e:  # any failure on attacker input is a rejection, never a crash
+        return protocol.rejection(case_id, e, error_kind(e))
+    return protocol.accepted(case_id, claims)
+
+
+if __name__ == "__main__":
+    protocol.serve(hello, verify)
