@@ -694,7 +694,7 @@ mod tests {
         ] {
             let case = find(id);
             let control = case.control_token().unwrap();
-            let (sent, canonical) = (raw_segment(&case.token, i), raw_segment(&control, i));
+            let (sent, canonical) = (raw_segment(&case.token, i), raw_segment(control, i));
             assert_ne!(sent, canonical, "{id}");
             assert!(
                 b64::decode(&sent).is_err(),
@@ -720,7 +720,7 @@ mod tests {
             assert!(sent.contains('+') && sent.contains('/'), "{id}: {sent}");
             assert_eq!(
                 STANDARD_NO_PAD.decode(&sent).unwrap(),
-                b64::decode(&raw_segment(&case.control_token().unwrap(), i)).unwrap()
+                b64::decode(&raw_segment(case.control_token().unwrap(), i)).unwrap()
             );
         }
     }
