@@ -16,6 +16,28 @@ pub fn select<'k>(
 ) -> Checked<Vec<&'k Material>> {
     let kid = keys::kid(header, choice)?;
     let candidates = keys::candidates(trusted, |k| &k.jwk, kid, choice)?;
+    let (mut usable, mut refused) = usable_among(&candidates, alg, choice);
+    if usable.is_empty() && keys::past_the_hint(kid, choice) {
+        let others: Vec<&TrustedKey> = trusted
+            .iter()
+            .filter(|k| !candidates.iter().any(|c| std::ptr::eq(*c, *k)))
+            .collect();
+        let (more, why) = usable_among(&others, alg, choice);
+        usable = more;
+        refused.extend(why);
+    }
+    if usable.is_empty() {
+        return Err(keys::none_usable(alg, &refused));
+    }
+    Ok(usable)
+}
+
+/// The material of each candidate that may verify `alg`, and why each other may not.
+fn usable_among<'k>(
+    candidates: &[&'k TrustedKey],
+    alg: Alg,
+    choice: Choice,
+) -> (Vec<&'k Material>, Vec<String>) {
     let mut usable = Vec::new();
     let mut refused = Vec::new();
     for candidate in candidates {
@@ -24,10 +46,7 @@ pub fn select<'k>(
             Err(why) => refused.push(format!("{}: {why}", candidate.name())),
         }
     }
-    if usable.is_empty() {
-        return Err(keys::none_usable(alg, &refused));
-    }
-    Ok(usable)
+    (usable, refused)
 }
 
 /// The key's material, if it parsed and may verify `alg`.
@@ -71,6 +90,29 @@ mod tests {
         let r = run(&keys, json!({"kid": "OCT-B"}), Alg::HS256).unwrap_err();
         assert_eq!(r.kind, RejectKind::Key);
         assert!(r.message.contains("no trusted key has kid"), "{r}");
+    }
+
+    #[test]
+    fn a_lenient_reader_looks_past_a_kid_that_names_no_usable_key() {
+        let lenient: Vec<TrustedKey> = ["rsa-2048-a", "ec-p256-a"]
+            .iter()
+            .map(|n| TrustedKey::parse(&keys::public(n), Choice::Lenient))
+            .collect();
+        let header = json!({"kid": "rsa-2048-a"});
+        let pick = |choice| {
+            select(&lenient, header.as_object().unwrap(), Alg::ES256, choice).map(|m| m.len())
+        };
+        assert_eq!(pick(Choice::Lenient), Ok(1));
+        assert_eq!(pick(Choice::Strict).unwrap_err().kind, RejectKind::Key);
+        let only_rsa = &lenient[..1];
+        let r = select(
+            only_rsa,
+            header.as_object().unwrap(),
+            Alg::ES256,
+            Choice::Lenient,
+        )
+        .unwrap_err();
+        assert!(r.message.contains("cannot verify ES256"), "{r}");
     }
 
     #[test]

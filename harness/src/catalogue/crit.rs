@@ -5,6 +5,13 @@
 //! invalid. A verifier that ignores `crit` processes a token under rules its producer
 //! said it must not. `b64: false` is such an extension, and JWTs MUST NOT use it
 //! (RFC 7797 section 7).
+//!
+//! Levels: a `crit` that lists an extension the verifier does not understand, or that
+//! is not an array of names it can process, makes the JWS invalid: `rfc` (RFC 7515
+//! section 4.1.11). What only producers are forbidden to write (`[]`, a registered
+//! name, `b64` without `crit`) a recipient "MAY consider ... invalid": refusing it is
+//! `strict`. So is a `crit` of `null`, which names no extension, so a lenient recipient
+//! may read it as absent.
 
 use crate::alg::Alg;
 use crate::case::{Case, CaseBuilder, Severity};
@@ -25,7 +32,8 @@ const CRIT_MAY: &str =
     "RFC 7515 4.1.11: producers MUST NOT do this, but \"Recipients MAY consider the JWS to be \
         invalid if the critical list contains any Header Parameter names defined by this \
         specification or [JWA] for use with JWS or if any other constraints on its use are \
-        violated.\"";
+        violated.\" A MAY for the recipient: refusing is hardening (strict); a recipient that \
+        finds no extension it fails to understand accepts the signed claims";
 const B64_REQ: &str =
     "RFC 7797 7: \"For interoperability reasons, JSON Web Tokens [JWT] MUST NOT use \"b64\" with a \
         \"false\" value.\"";
@@ -33,7 +41,7 @@ const B64_REQ: &str =
 /// The crit cases.
 pub fn cases(ctx: &Context) -> Vec<Case> {
     let mut out = Vec::new();
-    for (name, title, what, crit, with_member, severity) in [
+    for (name, title, what, crit, with_member, severity, strict) in [
         (
             "unknown-extension",
             "A token whose crit names an unknown extension is rejected",
@@ -41,6 +49,7 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
             json!([EXTENSION]),
             true,
             Severity::High,
+            false,
         ),
         (
             "names-absent-parameter",
@@ -49,6 +58,7 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
             json!([EXTENSION]),
             false,
             Severity::High,
+            false,
         ),
         (
             "not-array",
@@ -57,6 +67,7 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
             json!(EXTENSION),
             true,
             Severity::High,
+            false,
         ),
         (
             "null",
@@ -65,6 +76,7 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
             Value::Null,
             false,
             Severity::Medium,
+            true,
         ),
         (
             "non-string-entry",
@@ -73,20 +85,32 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
             json!([1]),
             false,
             Severity::Medium,
+            false,
         ),
     ] {
         let mut header = header_with(ALG, "crit", crit);
         if with_member {
             header[EXTENSION] = json!(true);
         }
+        let (start, why) = if strict {
+            (
+                case(ctx, name, title).strict("RFC7515#section-4.1.11"),
+                "A null crit lists no extension at all: a recipient may read it as absent, so \
+                    refusing it is hardening (strict)",
+            )
+        } else {
+            (
+                case(ctx, name, title).rfc("RFC7515#section-4.1.11"),
+                "RFC 7515 5.2 step 5: the recipient must understand the crit value itself too; \
+                    an extension it does not understand, or a crit it cannot read as a list of \
+                    names, leaves the JWS invalid (rfc)",
+            )
+        };
         out.push(
-            case(ctx, name, title)
+            start
                 .severity(severity)
                 .sends(what)
-                .requirement(format!(
-                    "{CRIT_REQ} RFC 7515 5.2 step 5: the recipient must understand the crit value \
-                        itself too"
-                ))
+                .requirement(format!("{CRIT_REQ} {why}"))
                 .token(signed_with_header(ALG, &header, &valid_claims(ctx)))
                 .expect_reject(RejectKind::Critical)
                 .control(signed(ALG, &valid_claims(ctx)))
@@ -102,8 +126,9 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
         ),
     ] {
         out.push(
-            case(ctx, name, &format!("A token with {what}"))
+            case(ctx, name, &format!("A token with {what} is rejected"))
                 .severity(Severity::Low)
+                .strict("RFC7515#section-4.1.11")
                 .sends(what)
                 .requirement(CRIT_MAY)
                 .token(signed_with_header(
@@ -111,10 +136,8 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
                     &header_with(ALG, "crit", crit),
                     &valid_claims(ctx),
                 ))
-                .expect_either(
-                    "RFC 7515 4.1.11 says recipients MAY consider such a JWS invalid, so accepting \
-                        it is conformant too",
-                )
+                .expect_reject(RejectKind::Critical)
+                .control(signed(ALG, &valid_claims(ctx)))
                 .build(),
         );
     }
@@ -140,9 +163,11 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
             "b64 false with crit [\"b64\"]; the payload segment is the base64url of the claims, \
                 which under b64 false is itself the signed payload",
         )
+        .rfc("RFC7515#section-4.1.11")
         .requirement(format!(
             "{B64_REQ} A verifier that does not implement RFC 7797 must reject it for crit \
-                ({CRIT_REQ}); one that does must reject it as a JWT"
+                ({CRIT_REQ}); one that does must reject it as a JWT. Either way the JWS is \
+                invalid (rfc)"
         ))
         .token(signed_with_header(ALG, &b64_false, &valid_claims(ctx)))
         .expect_reject(RejectKind::Critical)
@@ -154,7 +179,7 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
         case(
             ctx,
             "b64-false-without-crit",
-            "A JWT with b64 false, not marked critical",
+            "A JWT with b64 false, not marked critical, is rejected",
         )
         .severity(Severity::Info)
         .refs([
@@ -162,22 +187,27 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
             "RFC7797#section-6",
             "RFC7797#section-7",
         ])
+        .strict("RFC7797#section-7")
         .sends("b64 false without crit; otherwise an ordinary token")
         .requirement(format!(
-            "{B64_REQ} RFC 7797 6: without crit, implementations that do not know b64 process the \
-                JWS as usual, since RFC 7515 4 has unknown header parameters ignored"
+            "{B64_REQ} RFC 7797 6: \"The \"crit\" Header Parameter MUST be included with \"b64\" in \
+                its set of values when using the \"b64\" Header Parameter to cause implementations \
+                not implementing \"b64\" to reject the JWS (instead of it being misinterpreted).\" \
+                Both bind the producer. A verifier that does not implement RFC 7797 must ignore \
+                b64 (RFC 7515 4: \"Unless listed as a critical Header Parameter, per Section \
+                4.1.11, all Header Parameters not defined by this specification MUST be ignored \
+                when not understood\") and accepts the signed claims; refusing the header the \
+                producer was forbidden to write is hardening (strict)"
         ))
         .token(signed_with_header(ALG, &b64_quiet, &valid_claims(ctx)))
-        .expect_either(
-            "RFC 7797 6 expects verifiers that do not implement b64 to ignore it when crit does not \
-                list it (and accept), while one that implements it must reject a JWT using it (RFC \
-                7797 7)",
-        )
+        .expect_reject(RejectKind::Critical)
+        .control(signed(ALG, &valid_claims(ctx)))
         .build(),
     );
     out
 }
 
+#[track_caller]
 fn case(ctx: &Context, name: &str, title: &str) -> CaseBuilder {
     Case::builder(format!("crit/{name}"), title)
         .refs([

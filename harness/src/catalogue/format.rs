@@ -9,6 +9,19 @@
 //!
 //! Where the defect is inside the signing input, the signature is recomputed over the
 //! input exactly as sent, so the encoding is the only thing wrong.
+//!
+//! Levels: RFC 7515 section 5.2 makes the shape a MUST. Step 1 wants the three
+//! components "separated from the next by a single period ('.') character, resulting in
+//! exactly two delimiting period characters being used"; steps 2, 6 and 7 decode each
+//! "following the restriction that no line breaks, whitespace, or other additional
+//! characters have been used"; RFC 4648 section 3.3 rejects characters outside the
+//! alphabet; and if a step fails the signature "cannot be validated" while "at least one
+//! JWS Signature value MUST successfully validate". So a wrong segment count, `+`, `/`,
+//! `!`, whitespace or a line break is `rfc` reject, and so is a header or claims set
+//! that is not one JSON object (RFC 7519 section 7.2 steps 4 and 10). What is a
+//! decoder's choice is `strict`: '=' padding, which RFC 7515 section 2 omits when
+//! encoding but whose pad character RFC 4648's alphabet keeps, and non-zero trailing
+//! bits, which "decoders MAY chose to reject" (RFC 4648 section 3.5).
 
 use crate::alg::Alg;
 use crate::b64;
@@ -21,20 +34,36 @@ use serde_json::{json, Value};
 
 const ALG: Alg = Alg::HS256;
 
-const COMPACT_REQ: &str = "RFC 7515 7.1: the JWS Compact Serialization is BASE64URL(UTF8(JWS \
-    Protected Header)) || '.' || BASE64URL(JWS Payload) || '.' || BASE64URL(JWS Signature); RFC \
-    7519 7.2: \"Verify that the JWT contains at least one period\" ... and the parts are split and \
-    decoded \"following the restriction that no line breaks, whitespace, or other additional \
-    characters have been used\"";
-const BASE64URL_REQ: &str = "RFC 7515 2: Base64url Encoding is \"with all trailing '=' characters \
-    omitted ... and without the inclusion of any line breaks, whitespace, or other additional \
-    characters\", using the URL- and filename-safe alphabet of RFC 4648 section 5";
-const CANONICAL_REQ: &str =
-    "RFC 7515 2 and RFC 4648 3.5: the unused bits of the last character must be zero; a decoder \
-        that ignores them maps several strings to one token";
+/// RFC 7515 section 5.2 and RFC 7519 section 7.2: what makes a failed step a rejection.
+const MUST_REJECT: &str = "RFC 7515 5.2: \"If any of the listed steps fails, then the signature \
+    or MAC cannot be validated\" and \"at least one JWS Signature value MUST successfully \
+    validate, or the JWS MUST be considered invalid\"; RFC 7519 7.2: \"If any of the listed \
+    steps fail, then the JWT MUST be rejected\" (rfc)";
+const COMPACT_REQ: &str = "RFC 7515 5.2 step 1: in the JWS Compact Serialization, the \
+    header, payload and signature \"are represented as base64url-encoded values in that order, \
+    with each value being separated from the next by a single period ('.') character, resulting \
+    in exactly two delimiting period characters being used\" (RFC 7515 7.1)";
+const BASE64URL_REQ: &str = "RFC 7515 5.2 steps 2, 6 and 7 base64url-decode each segment \
+    \"following the restriction that no line breaks, whitespace, or other additional characters \
+    have been used\", in \"the URL- and filename-safe character set defined in Section 5 of RFC \
+    4648\" (RFC 7515 2); RFC 4648 3.3: \"Implementations MUST reject the encoded data if it \
+    contains characters outside the base alphabet\"";
+const PADDING_REQ: &str = "RFC 7515 2: base64url is \"with all trailing '=' characters omitted \
+    (as permitted by Section 3.2)\": that is how producers encode. Decoding restricts \"line \
+    breaks, whitespace, or other additional characters\" (RFC 7515 5.2), and '=' is the pad \
+    character of RFC 4648's base64url alphabet (RFC 4648 5), so a decoder may accept correct \
+    padding: refusing it is hardening (strict), since a decoder that accepts it reads several \
+    strings as one token";
+const CANONICAL_REQ: &str = "RFC 4648 3.5: \"In some environments, the alteration is critical \
+    and therefore decoders MAY chose to reject an encoding if the pad bits have not been set to \
+    zero.\" A MAY: refusing is hardening (strict); a decoder that ignores the unused bits of the \
+    last character reads several strings as one token";
 const OBJECT_REQ: &str =
-    "RFC 7515 5.2 step 3 and RFC 7519 7.2 step 10: the header and the claims set must each be \"a \
-        completely valid JSON object\"";
+    "RFC 7515 5.2 step 3 and RFC 7519 7.2 steps 4 and 10: the header and the claims set must each \
+        be \"a UTF-8-encoded representation of a completely valid JSON object\"";
+const NO_PERIOD: &str = "RFC 7519 7.2 step 1: \"Verify that the JWT contains at least one period \
+    ('.') character.\" This JSON text has none, and \"If any of the listed steps fail, then the JWT \
+    MUST be rejected\" (rfc)";
 const JWT_COMPACT_REQ: &str = "RFC 7519 1: \"JWTs are always represented using the JWS Compact \
     Serialization or the JWE Compact Serialization\"; RFC 8725 3.12 and 2.8: a JWS verifier must \
     not be talked into another serialization or into decryption";
@@ -76,7 +105,7 @@ fn segments(ctx: &Context) -> Vec<Case> {
             String::new(),
         )
         .sends("a zero-length token")
-        .requirement(COMPACT_REQ)
+        .requirement(format!("{COMPACT_REQ}. {MUST_REJECT}"))
         .build(),
         rejects(
             ctx,
@@ -85,7 +114,7 @@ fn segments(ctx: &Context) -> Vec<Case> {
             usual.h(),
         )
         .sends("the base64url header alone, no period")
-        .requirement(COMPACT_REQ)
+        .requirement(format!("{COMPACT_REQ}. {MUST_REJECT}"))
         .build(),
         rejects(
             ctx,
@@ -96,8 +125,8 @@ fn segments(ctx: &Context) -> Vec<Case> {
         .severity(Severity::Critical)
         .sends("header.payload with the signature segment and its period removed")
         .requirement(format!(
-            "{COMPACT_REQ}. Reading a missing third segment as \"no signature\" accepts an unsigned \
-                token"
+            "{COMPACT_REQ}. {MUST_REJECT}. Reading a missing third segment as \"no signature\" \
+                accepts an unsigned token"
         ))
         .build(),
         rejects(
@@ -107,7 +136,7 @@ fn segments(ctx: &Context) -> Vec<Case> {
             format!("{token}."),
         )
         .sends("a valid token followed by a period: four segments, the last empty")
-        .requirement(COMPACT_REQ)
+        .requirement(format!("{COMPACT_REQ}. {MUST_REJECT}"))
         .build(),
         rejects(
             ctx,
@@ -116,7 +145,7 @@ fn segments(ctx: &Context) -> Vec<Case> {
             format!("{token}.{}", b64::encode("{}")),
         )
         .sends("a valid token followed by a fourth segment, \".e30\"")
-        .requirement(COMPACT_REQ)
+        .requirement(format!("{COMPACT_REQ}. {MUST_REJECT}"))
         .build(),
         rejects(
             ctx,
@@ -134,8 +163,13 @@ fn segments(ctx: &Context) -> Vec<Case> {
             "five segments: a JWE header {\"alg\":\"dir\",\"enc\":\"A256GCM\"} naming the trusted \
                 key, then key, IV, the claims as ciphertext, tag",
         )
+        .rfc("RFC7519#section-7.2")
         .requirement(format!(
-            "{JWT_COMPACT_REQ}; the verifier is configured for HS256 signatures only"
+            "{JWT_COMPACT_REQ}. RFC 7519 7.2 step 6 tells a JWE from a JWS by RFC 7516 9 (five \
+                segments), and then the JWE must validate: the verifier is configured for HS256 \
+                signatures only, holds no key for \"dir\" with A256GCM, and the authentication tag \
+                is zeros, so no step can succeed. RFC 7519 7.2: \"If any of the listed steps fail, \
+                then the JWT MUST be rejected\" (rfc)"
         ))
         .build(),
         rejects(
@@ -145,7 +179,8 @@ fn segments(ctx: &Context) -> Vec<Case> {
             seal(&format!(".{}", usual.p())),
         )
         .sends("an empty header segment, MACed as sent")
-        .requirement(OBJECT_REQ)
+        .rfc("RFC7519#section-7.2")
+        .requirement(format!("{OBJECT_REQ}. {MUST_REJECT}"))
         .build(),
         rejects(
             ctx,
@@ -154,8 +189,9 @@ fn segments(ctx: &Context) -> Vec<Case> {
             seal(&format!("{}.", usual.h())),
         )
         .sends("an empty payload segment, MACed as sent")
+        .rfc("RFC7519#section-7.2")
         .requirement(format!(
-            "{OBJECT_REQ}; an empty JWS payload is no claims set"
+            "{OBJECT_REQ}; an empty JWS payload is no claims set. {MUST_REJECT}"
         ))
         .build(),
         rejects(
@@ -165,7 +201,7 @@ fn segments(ctx: &Context) -> Vec<Case> {
             format!("{}.{signature}", usual.p()),
         )
         .sends("payload.signature: the header segment dropped")
-        .requirement(COMPACT_REQ)
+        .requirement(format!("{COMPACT_REQ}. {MUST_REJECT}"))
         .build(),
     ]
 }
@@ -221,10 +257,21 @@ fn encodings(ctx: &Context) -> Vec<Case> {
         ),
     ];
     for (name, what, input, signature) in variants {
-        let requirement = if name.starts_with("trailing-bits") {
-            CANONICAL_REQ
+        let start = rejects(
+            ctx,
+            name,
+            &format!("A token with {what} is rejected"),
+            String::new(),
+        );
+        let (start, requirement) = if name.starts_with("trailing-bits") {
+            (
+                start.strict("RFC4648#section-3.5"),
+                CANONICAL_REQ.to_string(),
+            )
+        } else if name.starts_with("padding") {
+            (start.strict("RFC7515#section-2"), PADDING_REQ.to_string())
         } else {
-            BASE64URL_REQ
+            (start, format!("{BASE64URL_REQ}. {MUST_REJECT}"))
         };
         let token = match signature {
             Some(signature) => format!("{input}.{signature}"),
@@ -236,16 +283,12 @@ fn encodings(ctx: &Context) -> Vec<Case> {
             ", MACed as sent"
         };
         out.push(
-            rejects(
-                ctx,
-                name,
-                &format!("A token with {what} is rejected"),
-                token,
-            )
-            .sends(format!("{what}{resigned}"))
-            .requirement(requirement)
-            .control(control.clone())
-            .build(),
+            start
+                .token(token)
+                .sends(format!("{what}{resigned}"))
+                .requirement(requirement)
+                .control(control.clone())
+                .build(),
         );
     }
     // Members whose base64url holds both '-' and '_' (a run of four '?' always gives
@@ -276,7 +319,7 @@ fn encodings(ctx: &Context) -> Vec<Case> {
                 seal(&input),
             )
             .sends(format!("{what}, MACed as sent"))
-            .requirement(BASE64URL_REQ)
+            .requirement(format!("{BASE64URL_REQ}. {MUST_REJECT}"))
             .control(marked.token())
             .build(),
         );
@@ -344,7 +387,7 @@ fn whitespace(ctx: &Context) -> Vec<Case> {
                 token,
             )
             .sends(format!("{what}{mac}"))
-            .requirement(format!("{BASE64URL_REQ}; {COMPACT_REQ}"))
+            .requirement(format!("{BASE64URL_REQ}; {COMPACT_REQ}. {MUST_REJECT}"))
             .build()
         })
         .collect()
@@ -375,8 +418,9 @@ fn serializations(ctx: &Context) -> Vec<Case> {
             flattened,
         )
         .refs(["RFC7515#section-7.2.2", "RFC7519#section-1"])
+        .rfc("RFC7519#section-7.2")
         .sends("the valid token re-expressed as a flattened JWS JSON Serialization object")
-        .requirement(JWT_COMPACT_REQ)
+        .requirement(format!("{JWT_COMPACT_REQ}. {NO_PERIOD}"))
         .build(),
         rejects(
             ctx,
@@ -385,8 +429,9 @@ fn serializations(ctx: &Context) -> Vec<Case> {
             general,
         )
         .refs(["RFC7515#section-7.2.1", "RFC7519#section-1"])
+        .rfc("RFC7519#section-7.2")
         .sends("the valid token re-expressed as a general JWS JSON Serialization object")
-        .requirement(JWT_COMPACT_REQ)
+        .requirement(format!("{JWT_COMPACT_REQ}. {NO_PERIOD}"))
         .build(),
         rejects(
             ctx,
@@ -406,7 +451,9 @@ fn serializations(ctx: &Context) -> Vec<Case> {
                 token with forged claims (sub \"administrator\", admin true)",
         )
         .requirement(format!(
-            "{JWT_COMPACT_REQ}; the claims returned must be the ones whose signature was checked"
+            "{JWT_COMPACT_REQ}; the claims returned must be the ones whose signature was checked. \
+                Read as a compact JWS, its first segment starts with '{{\"' and spaces, outside \
+                base64url: {BASE64URL_REQ}. {MUST_REJECT}"
         ))
         .build(),
     ]
@@ -479,8 +526,9 @@ fn json_shapes(ctx: &Context) -> Vec<Case> {
                 &format!("A token with {what} is rejected"),
                 parts.token(),
             )
+            .rfc("RFC7519#section-7.2")
             .sends(format!("{what}, correctly MACed"))
-            .requirement(OBJECT_REQ)
+            .requirement(format!("{OBJECT_REQ}. {MUST_REJECT}"))
             .build()
         })
         .collect()
@@ -590,7 +638,9 @@ fn insert_middle(segment: &str, what: &str) -> String {
     format!("{a}{what}{b}")
 }
 
-/// A medium-severity case that expects `malformed`, with the usual token as control.
+/// A medium-severity `rfc` case (RFC 7515 section 5.2 unless the case says otherwise)
+/// that expects `malformed`, with the usual token as control.
+#[track_caller]
 fn rejects(ctx: &Context, name: &str, title: &str, token: String) -> CaseBuilder {
     Case::builder(format!("format/{name}"), title)
         .severity(Severity::Medium)
@@ -599,6 +649,7 @@ fn rejects(ctx: &Context, name: &str, title: &str, token: String) -> CaseBuilder
             "RFC7515#section-2",
             "RFC7519#section-7.2",
         ])
+        .rfc("RFC7515#section-5.2")
         .policy(policy_for(ctx, ALG))
         .needs_algorithms(&[ALG])
         .token(token)
@@ -643,7 +694,7 @@ mod tests {
         ] {
             let case = find(id);
             let control = case.control_token().unwrap();
-            let (sent, canonical) = (raw_segment(&case.token, i), raw_segment(&control, i));
+            let (sent, canonical) = (raw_segment(&case.token, i), raw_segment(control, i));
             assert_ne!(sent, canonical, "{id}");
             assert!(
                 b64::decode(&sent).is_err(),
@@ -669,7 +720,7 @@ mod tests {
             assert!(sent.contains('+') && sent.contains('/'), "{id}: {sent}");
             assert_eq!(
                 STANDARD_NO_PAD.decode(&sent).unwrap(),
-                b64::decode(&raw_segment(&case.control_token().unwrap(), i)).unwrap()
+                b64::decode(&raw_segment(case.control_token().unwrap(), i)).unwrap()
             );
         }
     }

@@ -11,6 +11,13 @@
 //! case's own path `/<case id>/`; the canary serves the attacker's JWK Set or
 //! certificate there, and the suite fails the case if the verifier fetched anything,
 //! even when it then rejected the token (SSRF, RFC 8725 section 3.10).
+//!
+//! Level: `rfc`. The token is signed by a key the verifier does not trust, so with every
+//! key it does trust the signature does not validate (RFC 7515 section 5.2), and a JWT
+//! whose validation fails "MUST be rejected" (RFC 7519 section 7.2). A key that arrives
+//! with the token is no key the verifier trusts: "The key management technique
+//! employed to obtain public keys must authenticate the origin of the key; otherwise, it
+//! is unknown what party signed the message" (RFC 7515 section 10.3).
 
 use crate::alg::Alg;
 use crate::case::{Case, Severity};
@@ -150,6 +157,7 @@ impl Injection {
         format!("{base}/{}/{file}", self.id())
     }
 
+    #[track_caller]
     fn case(&self, ctx: &Context) -> Case {
         let claims = valid_claims(ctx);
         let header = self.header(ctx);
@@ -175,6 +183,7 @@ impl Injection {
         };
         let mut refs = vec![
             self.carrier.section(),
+            "RFC7515#section-10.3",
             "RFC8725#section-3.10",
             "RFC8725#section-2.9",
         ];
@@ -201,11 +210,17 @@ impl Injection {
             self.alg,
             self.attacker()
         ))
+        .rfc("RFC7515#section-5.2")
         .requirement(format!(
-            "RFC 8725 3.10: \"blindly following a \"jku\" (JWK set URL) or \"x5u\" (X.509 URL) \
-                header, which may contain an arbitrary URL, could result in server-side request \
-                forgery (SSRF) attacks\"; a key the token supplies is chosen by whoever made the \
-                token, so only the verifier's trusted keys ({}) may verify it.{fetch}",
+            "RFC 7515 5.2: \"If any of the listed steps fails, then the signature or MAC cannot \
+                be validated\", and RFC 7519 7.2: \"If any of the listed steps fail, then the JWT \
+                MUST be rejected\": the signature validates under none of the verifier's trusted \
+                keys ({}), and a key the token supplies is chosen by whoever made the token (RFC \
+                7515 10.3: \"The key management technique employed to obtain public keys must \
+                authenticate the origin of the key; otherwise, it is unknown what party signed \
+                the message\"), so this is rfc. RFC 8725 3.10: \"blindly following a \"jku\" \
+                (JWK set URL) or \"x5u\" (X.509 URL) header, which may contain an arbitrary URL, \
+                could result in server-side request forgery (SSRF) attacks\".{fetch}",
             self.trusted()
         ))
         .token(sign(self.attacker()))

@@ -4,9 +4,24 @@
 //! Duplicate member names are the sharpest case: the verifier checks one `alg` or `exp`
 //! and the application reads the other. RFC 7515 and 7519 allow exactly two behaviours,
 //! reject or take the lexically last member, so each duplicate is sent in both orders:
-//! where the last member makes the token invalid the verifier must reject it; where
-//! the last member makes it valid, accepting is conformant (`either`). Encodings other
-//! than UTF-8, invalid UTF-8, lone surrogates and non-JSON literals follow.
+//! where the last member makes the token invalid, both behaviours reject it (`rfc`);
+//! where the last member makes it valid, taking the last is conformant and refusing the
+//! duplicate is hardening (`strict`, scored by default as either, an acceptance handing
+//! back the last members). Encodings other than UTF-8, invalid UTF-8, lone surrogates
+//! and non-JSON literals follow.
+//!
+//! Encodings. RFC 8259 section 8.1, "JSON text exchanged between systems that are not
+//! part of a closed ecosystem MUST be encoded using UTF-8", is a requirement on the
+//! text, so on whoever writes it; read alone it does not bind a recipient, which RFC
+//! 8259 section 9 lets "accept non-JSON forms or extensions". What binds the recipient
+//! is RFC 7519 section 7.2 (and RFC 7515 section 5.2 step 3 for the header): "Verify
+//! that the resulting octet sequence is a UTF-8-encoded representation of a completely
+//! valid JSON object", and "If any of the listed steps fail, then the JWT MUST be
+//! rejected". So UTF-16 and UTF-32 claims, invalid or overlong UTF-8 and non-JSON
+//! literals are `rfc` reject; RFC 8725 section 3.7 says the same ("not use or admit the
+//! use of other Unicode encodings"). A UTF-8 byte order mark is the exception RFC 8259
+//! section 8.1 names: "implementations that parse JSON texts MAY ignore the presence of
+//! a byte order mark rather than treating it as an error", so refusing it is `strict`.
 
 use crate::alg::Alg;
 use crate::case::{Case, CaseBuilder, Severity};
@@ -30,10 +45,19 @@ const DUPLICATE_REQ: &str =
 const UTF8_REQ: &str =
     "RFC 8725 3.7: RFCs 7515, 7516 and 7519 \"all specify that UTF-8 be used for encoding and \
         decoding JSON used in Header Parameters and JWT Claims Sets ... Implementations and \
-        applications MUST do this and not use or admit the use of other Unicode encodings\"";
+        applications MUST do this and not use or admit the use of other Unicode encodings for these \
+        purposes\"";
 const JSON_REQ: &str =
     "RFC 7519 7.2 step 10: \"Verify that the resulting octet sequence is a UTF-8-encoded \
-        representation of a completely valid JSON object conforming to RFC 7159\"";
+        representation of a completely valid JSON object conforming to RFC 7159\", and \"If any of \
+        the listed steps fail, then the JWT MUST be rejected\" (rfc)";
+/// Why a duplicate whose last member makes the token invalid is `rfc`.
+const LAST_INVALID: &str = "both permitted behaviours reject it: refusing the duplicate, or \
+    reading the last member, which fails (rfc)";
+/// Why a duplicate whose last member makes the token valid is `strict`.
+const LAST_VALID: &str = "a parser that returns the lexically last member reads a valid token \
+    and must hand back the last members; refusing the duplicate is the hardened choice of the two \
+    RFC 7515 and 7519 permit (strict)";
 
 /// A JSON object written member by member, exactly as given: raw member-name text
 /// (without quotes, escapes kept) and raw value text. Duplicates are allowed, which is
@@ -103,13 +127,14 @@ fn duplicate_alg(ctx: &Context) -> Vec<Case> {
         "Duplicate alg, none then HS256, MACed with HS256",
     )
     .severity(Severity::Info)
+    .strict("RFC7515#section-4")
     .sends("header {\"alg\":\"none\",\"alg\":\"HS256\",…} with a valid HS256 MAC")
-    .requirement(DUPLICATE_REQ)
+    .requirement(format!(
+        "{DUPLICATE_REQ}; here the last alg is HS256, under which the MAC verifies: {LAST_VALID}"
+    ))
     .token(signed_bytes(ALG, &none_first, &claims))
-    .expect_either(
-        "RFC 7515 4 allows rejecting duplicates or taking the last, HS256, under which the MAC \
-            verifies",
-    )
+    .expect_reject(RejectKind::Malformed)
+    .control(signed(ALG, &valid_claims(ctx)))
     .build()];
     for (name, title, header, sig, what, severity, why) in [
         (
@@ -167,8 +192,9 @@ fn duplicate_alg(ctx: &Context) -> Vec<Case> {
                     "RFC7515#section-5.2",
                     "RFC8725#section-3.1",
                 ])
+                .rfc("RFC7515#section-4")
                 .sends(what)
-                .requirement(format!("{DUPLICATE_REQ}; here {why}"))
+                .requirement(format!("{DUPLICATE_REQ}; here {why}: {LAST_INVALID}"))
                 .token(token)
                 .expect_reject(RejectKind::Malformed)
                 .control(signed(ALG, &valid_claims(ctx)))
@@ -210,6 +236,7 @@ fn duplicate_claims(ctx: &Context) -> Vec<Case> {
     let mut out = Vec::new();
     for (claim, policy, claims, good, bad) in variants {
         let control = signed(ALG, &claims);
+        let invalid_last_control = control.clone();
         out.push(
             case(
                 ctx,
@@ -219,12 +246,13 @@ fn duplicate_claims(ctx: &Context) -> Vec<Case> {
             .policy(policy.clone())
             .severity(Severity::Medium)
             .refs(["RFC7519#section-4", "RFC8259#section-4"])
+            .rfc("RFC7519#section-4")
             .sends(format!(
                 "claims with \"{claim}\":{good} then \"{claim}\":{bad}"
             ))
             .requirement(format!(
                 "{DUPLICATE_REQ}; the last {claim} fails the policy, so accepting means the first \
-                    was checked"
+                    was checked: {LAST_INVALID}"
             ))
             .token(signed_bytes(
                 ALG,
@@ -232,7 +260,7 @@ fn duplicate_claims(ctx: &Context) -> Vec<Case> {
                 &duplicated(&claims, claim, &good, claim, &bad),
             ))
             .expect_reject(RejectKind::Malformed)
-            .control(control)
+            .control(invalid_last_control)
             .build(),
         );
         out.push(
@@ -244,18 +272,20 @@ fn duplicate_claims(ctx: &Context) -> Vec<Case> {
             .policy(policy)
             .severity(Severity::Info)
             .refs(["RFC7519#section-4", "RFC8259#section-4"])
+            .strict("RFC7519#section-4")
             .sends(format!(
                 "claims with \"{claim}\":{bad} then \"{claim}\":{good}"
             ))
-            .requirement(DUPLICATE_REQ)
+            .requirement(format!(
+                "{DUPLICATE_REQ}; the last {claim} satisfies the policy: {LAST_VALID}"
+            ))
             .token(signed_bytes(
                 ALG,
                 &header_bytes(),
                 &duplicated(&claims, claim, &bad, claim, &good),
             ))
-            .expect_either(
-                "RFC 7519 4 allows rejecting duplicates or taking the last, which is valid here",
-            )
+            .expect_reject(RejectKind::Malformed)
+            .control(control)
             .build(),
         );
     }
@@ -268,10 +298,11 @@ fn duplicate_claims(ctx: &Context) -> Vec<Case> {
         )
         .severity(Severity::Medium)
         .refs(["RFC7519#section-4", "RFC7519#section-7.3"])
+        .rfc("RFC7519#section-4")
         .sends("claims with \"exp\": three hours ahead, then \"\\u0065xp\": three hours ago")
         .requirement(format!(
             "{DUPLICATE_REQ}; the names are equal once unescaped (RFC 7519 7.3) and the last is \
-                expired"
+                expired: {LAST_INVALID}"
         ))
         .token(signed_bytes(
             ALG,
@@ -286,9 +317,10 @@ fn duplicate_claims(ctx: &Context) -> Vec<Case> {
         case(ctx, "duplicate-sub", "Duplicate sub")
             .severity(Severity::Info)
             .refs(["RFC7519#section-4", "RFC7519#section-4.1.2"])
+            .strict("RFC7519#section-4")
             .sends("claims with \"sub\":\"conformance-subject\" then \"sub\":\"administrator\"")
             .requirement(format!(
-                "{DUPLICATE_REQ}; an accepting verifier must hand back the last sub, \
+                "{DUPLICATE_REQ}; both subjects are valid strings: {LAST_VALID}, here sub \
                     \"administrator\""
             ))
             .token(signed_bytes(
@@ -302,10 +334,8 @@ fn duplicate_claims(ctx: &Context) -> Vec<Case> {
                     &json!("administrator"),
                 ),
             ))
-            .expect_either(
-                "RFC 7519 4 allows rejecting duplicates or taking the last; both subjects are valid \
-                    strings",
-            )
+            .expect_reject(RejectKind::Malformed)
+            .control(signed(ALG, &claims))
             .build(),
     );
     out
@@ -384,8 +414,13 @@ fn encodings(ctx: &Context) -> Vec<Case> {
                     "RFC8259#section-8.1",
                     "RFC7519#section-7.2",
                 ])
+                .rfc("RFC7519#section-7.2")
                 .sends(format!("{what}, correctly MACed"))
-                .requirement(format!("{UTF8_REQ}; {JSON_REQ}"))
+                .requirement(format!(
+                    "{JSON_REQ}. RFC 8259 8.1: \"JSON text exchanged between systems that are not \
+                        part of a closed ecosystem MUST be encoded using UTF-8\" binds the text's \
+                        writer; RFC 7519 7.2 binds the recipient. {UTF8_REQ}"
+                ))
                 .token(signed_bytes(ALG, &header, &payload))
                 .expect_reject(RejectKind::Malformed)
                 .control(signed(ALG, &valid_claims(ctx)))
@@ -407,20 +442,22 @@ fn encodings(ctx: &Context) -> Vec<Case> {
         ),
     ] {
         out.push(
-            case(ctx, name, &format!("A token with {what}"))
+            case(ctx, name, &format!("A token with {what} is rejected"))
                 .severity(Severity::Info)
                 .refs(["RFC8259#section-8.1", "RFC8725#section-3.7"])
+                .strict("RFC8259#section-8.1")
                 .sends(format!("{what}, correctly MACed"))
                 .requirement(
                     "RFC 8259 8.1: \"Implementations MUST NOT add a byte order mark (U+FEFF) to the \
                         beginning of a networked-transmitted JSON text. In the interests of \
                         interoperability, implementations that parse JSON texts MAY ignore the \
-                        presence of a byte order mark rather than treating it as an error.\"",
+                        presence of a byte order mark rather than treating it as an error.\" The \
+                        producer broke the MUST NOT; a parser MAY ignore the mark and read the \
+                        claims after it, so treating it as an error is hardening (strict)",
                 )
                 .token(signed_bytes(ALG, &header, &payload))
-                .expect_either(
-                    "RFC 8259 8.1 lets a parser ignore the byte order mark or treat it as an error",
-                )
+                .expect_reject(RejectKind::Malformed)
+                .control(signed(ALG, &valid_claims(ctx)))
                 .build(),
         );
     }
@@ -450,14 +487,17 @@ fn encodings(ctx: &Context) -> Vec<Case> {
                     "RFC7493#section-2.1",
                     "RFC8725#section-3.7",
                 ])
+                .strict("RFC8259#section-8.2")
                 .sends(format!("{what}, correctly MACed"))
-                .requirement(format!(
-                    "RFC 8259 8.2: such strings \"cannot encode Unicode characters\" and \"The \
+                .requirement(
+                    "RFC 8259 8.2: \"the ABNF in this specification allows member names and string \
+                        values to contain bit sequences that cannot encode Unicode characters; for \
+                        example, \"\\uDEAD\" (a single unpaired UTF-16 surrogate)\", and \"The \
                         behavior of software that receives JSON texts containing such values is \
-                        unpredictable\"; RFC 7493 2.1 forbids them. {UTF8_REQ}: no UTF-8 string \
-                        holds them, so a verifier cannot return the signed claims unchanged and \
-                        must reject"
-                ))
+                        unpredictable\". The grammar allows them, so the JSON is valid; RFC 7493 \
+                        2.1 forbids them, and no UTF-8 string holds them: refusing is hardening \
+                        (strict), and a verifier that accepts must hand back each as U+FFFD",
+                )
                 .token(signed_bytes(ALG, &header_bytes(), &payload))
                 .expect_reject(RejectKind::Malformed)
                 .control(signed(ALG, &claims))
@@ -511,12 +551,18 @@ fn nul_characters(ctx: &Context) -> Vec<Case> {
                 "RFC7519#section-7.3",
                 "RFC7515#section-4",
             ])
+            .strict("RFC8259#section-9")
             .sends(format!("{what}, correctly MACed"))
             .requirement(
                 "RFC 8259 7: any code point may be escaped, U+0000 included, so these are distinct, \
                     valid names and values; RFC 7519 7.3 compares whole strings code point by code \
                     point, and RFC 7515 4 has unknown header parameters ignored. Truncating at NUL \
-                    would turn them into exp, \"conformance-subject\" or alg",
+                    would turn them into exp, \"conformance-subject\" or alg. RFC 8259 9: \"A JSON \
+                    parser MUST accept all texts that conform to the JSON grammar\", but also \"An \
+                    implementation may set limits on the length and character contents of \
+                    strings\": refusing a U+0000 is permitted, so accepting unchanged is this \
+                    suite's expectation (strict), and by default a verifier may reject but must not \
+                    accept with truncated names or values",
             )
             .token(signed_bytes(ALG, &header, claims.to_string().as_bytes()))
             .expect_accept(&claims)
@@ -566,10 +612,13 @@ fn non_json(ctx: &Context) -> Vec<Case> {
                     "RFC8259#section-6",
                     "RFC7519#section-7.2",
                 ])
+                .rfc("RFC7519#section-7.2")
                 .sends(format!("{what}, correctly MACed"))
                 .requirement(format!(
                     "{JSON_REQ}; RFC 8259 6: \"Numeric values that cannot be represented in the \
-                        grammar below (such as Infinity and NaN) are not permitted.\""
+                        grammar below (such as Infinity and NaN) are not permitted.\" RFC 8259 9 lets \
+                        a JSON parser \"accept non-JSON forms or extensions\", but a JWT's claims \
+                        must be \"a completely valid JSON object\""
                 ))
                 .token(signed_bytes(ALG, &header_bytes(), payload.as_bytes()))
                 .expect_reject(RejectKind::Malformed)
@@ -591,6 +640,7 @@ fn issuer_policy(ctx: &Context) -> Policy {
     policy
 }
 
+#[track_caller]
 fn case(ctx: &Context, name: &str, title: &str) -> CaseBuilder {
     Case::builder(format!("json-ambiguity/{name}"), title)
         .refs([

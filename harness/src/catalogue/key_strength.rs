@@ -4,8 +4,20 @@
 //! Here the policy itself is the attack: the verifier is configured with a key too
 //! weak for the algorithm, or one declared for another use, and the token is genuinely
 //! signed by that key. The verifier must refuse the key, when it is configured
-//! (`prepare` refusing counts as a rejection) or when a token arrives. There is no
-//! positive control: under these policies no token is valid, which is the point.
+//! (`prepare` refusing counts as a rejection) or when a token arrives.
+//!
+//! Levels: RFC 7518 binds the key a deployment uses ("A key of the same size as the
+//! hash output ... or larger MUST be used with this algorithm"; "A key of size 2048 bits
+//! or larger MUST be used with these algorithms"), and refusing to verify with a weaker
+//! one is what RFC 8725 section 3.5 asks of implementations: `bcp`. A `use` or `key_ops`
+//! that excludes verification binds only an application that requires those members
+//! (RFC 7517 sections 4.2 and 4.3: "OPTIONAL, unless the application requires its
+//! presence"): honouring them is hardening, `strict`.
+//!
+//! Each case's positive control is the same token shape under its own policy: for a
+//! weak key, the same algorithm and claims signed by a strong fixture key of the same
+//! type, which that policy trusts; for `use` and `key_ops`, the very same token under
+//! the same key without the offending member.
 
 use crate::alg::Alg;
 use crate::case::{Case, CaseBuilder, Severity};
@@ -22,6 +34,15 @@ const HMAC_SIZE_REQ: &str =
 const RSA_SIZE_REQ: &str =
     "RFC 7518 3.3 and 3.5: \"A key of size 2048 bits or larger MUST be used with these \
         algorithms.\"";
+const ENTROPY_REQ: &str = "RFC 8725 3.5: \"The Key Entropy and Random Values advice in Section \
+    10.1 of [RFC7515] and the Password Considerations in Section 8.8 of [RFC7518] MUST be \
+    followed.\" RFC 7518 binds the deployment that chose the key; a verifier that refuses to \
+    verify with a key below the size RFC 7518 requires is what RFC 8725 3.5 asks of \
+    implementations, so this is bcp: the control is the same token shape under a policy \
+    trusting a strong key of the same type";
+const OPTIONAL_REQ: &str = "Honouring it is hardening (strict): RFC 7517 makes the member \
+    \"OPTIONAL, unless the application requires its presence\", and a verifier may ignore it; the \
+    control is the same token under the same key without the member";
 
 /// The key-strength cases.
 pub fn cases(ctx: &Context) -> Vec<Case> {
@@ -45,7 +66,7 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
             {\"kty\":\"oct\",\"k\":\"\"}",
     )
     .requirement(format!(
-        "{HMAC_SIZE_REQ} With an empty key anyone can compute the MAC."
+        "{HMAC_SIZE_REQ} With an empty key anyone can compute the MAC. {ENTROPY_REQ}."
     ))
     .build()];
     for alg in [Alg::HS256, Alg::HS384, Alg::HS512] {
@@ -67,7 +88,9 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
             .sends(format!(
                 "a token MACed with {alg} under oct-short, a 16-byte key, which the policy trusts"
             ))
-            .requirement(format!("{HMAC_SIZE_REQ} {alg} needs at least {bits} bits."))
+            .requirement(format!(
+                "{HMAC_SIZE_REQ} {alg} needs at least {bits} bits. {ENTROPY_REQ}."
+            ))
             .build(),
         );
     }
@@ -89,7 +112,7 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
             .sends(format!(
                 "a token signed with {alg} by rsa-1024, which the policy trusts"
             ))
-            .requirement(RSA_SIZE_REQ)
+            .requirement(format!("{RSA_SIZE_REQ} {ENTROPY_REQ}."))
             .build(),
         );
     }
@@ -106,67 +129,104 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
         key_ops: Some(vec!["sign".to_string()]),
         ..keys::private("oct-a").clone()
     };
-    for (name, title, alg, key, sends, requirement, refs) in [
+    for (name, title, alg, key, basis, sends, requirement) in [
         (
             "use-enc",
             "A key whose use is enc does not verify signatures",
             Alg::RS256,
             for_encryption,
+            "RFC7517#section-4.2",
             "an RS256 token signed by rsa-2048-a, which the policy lists with \"use\": \"enc\"",
             "RFC 7517 4.2: \"use\" identifies \"the intended use of the public key\": \"sig\" \
                 (signature) or \"enc\" (encryption); a key for encryption is not a key for \
-                signatures",
-            ["RFC7517#section-4.2", "RFC8725#section-3.1"],
+                signatures.",
         ),
         (
             "key-ops-without-verify",
             "A key whose key_ops lack verify does not verify signatures",
             Alg::RS256,
             encrypt_only,
+            "RFC7517#section-4.3",
             "an RS256 token signed by rsa-2048-a, which the policy lists with key_ops [\"encrypt\", \
                 \"wrapKey\"]",
             "RFC 7517 4.3: \"key_ops\" identifies \"the operation(s) for which the key is intended \
-                to be used\"; verifying a signature or MAC is \"verify\", which is not listed",
-            ["RFC7517#section-4.3", "RFC8725#section-3.1"],
+                to be used\"; verifying a signature or MAC is \"verify\", which is not listed.",
         ),
         (
             "hmac-key-ops-sign-only",
             "An HMAC key whose key_ops lack verify does not verify MACs",
             Alg::HS256,
             sign_only,
+            "RFC7517#section-4.3",
             "an HS256 token MACed with oct-a, which the policy lists with key_ops [\"sign\"]",
             "RFC 7517 4.3: \"verify\" means \"verify digital signature or MAC\"; a key listed only \
-                for \"sign\" may compute MACs but not accept them",
-            ["RFC7517#section-4.3", "RFC8725#section-3.1"],
+                for \"sign\" may compute MACs but not accept them.",
         ),
     ] {
         out.push(
-            weak(ctx, name, title, alg, key)
+            declared(ctx, name, title, alg, key)
                 .severity(Severity::Medium)
-                .refs(refs)
+                .refs([basis, "RFC8725#section-3.1"])
+                .strict(basis)
                 .sends(sends)
-                .requirement(requirement)
+                .requirement(format!("{requirement} {OPTIONAL_REQ}."))
                 .build(),
         );
     }
     out
 }
 
+/// A valid `alg` token with the usual claims, signed by `key` (with its `kid`).
+fn signed_by(ctx: &Context, name: &str, alg: Alg, key: &Jwk) -> String {
+    let header = forge::header_for(alg, key);
+    forge::sign_json(&header, &valid_claims(ctx), alg, key)
+        .unwrap_or_else(|e| panic!("{name}: the key cannot sign {alg}: {e}"))
+}
+
+/// The policy trusting only `key`'s public part for `alg`.
+fn trusting(ctx: &Context, alg: Alg, key: &Jwk) -> Policy {
+    Policy::new(
+        JwkSet::new(vec![key.to_public()]),
+        vec![alg],
+        ctx.policy_now(),
+    )
+}
+
 /// A case whose policy trusts only `key` (its public part) for `alg`, and whose token
 /// is a valid `alg` token signed by `key`: everything is right except the key.
-fn weak(ctx: &Context, name: &str, title: &str, alg: Alg, key: Jwk) -> CaseBuilder {
-    let header = forge::header_for(alg, &key);
-    let token = forge::sign_json(&header, &valid_claims(ctx), alg, &key)
-        .unwrap_or_else(|e| panic!("{name}: the key cannot sign {alg}: {e}"));
+#[track_caller]
+fn case(ctx: &Context, name: &str, title: &str, alg: Alg, key: &Jwk) -> CaseBuilder {
     Case::builder(format!("key-strength/{name}"), title)
-        .token(token)
-        .policy(Policy::new(
-            JwkSet::new(vec![key.to_public()]),
-            vec![alg],
-            ctx.policy_now(),
-        ))
+        .token(signed_by(ctx, name, alg, key))
+        .policy(trusting(ctx, alg, key))
         .expect_reject(RejectKind::Key)
         .needs_algorithms(&[alg])
+}
+
+/// A key too weak for `alg` (`bcp`): the control is the same algorithm and claims,
+/// signed by the default fixture key of the same type under a policy trusting it.
+#[track_caller]
+fn weak(ctx: &Context, name: &str, title: &str, alg: Alg, key: Jwk) -> CaseBuilder {
+    let strong = keys::private(keys::default_key_name(alg));
+    case(ctx, name, title, alg, &key)
+        .bcp("RFC8725#section-3.5")
+        .control_under(
+            trusting(ctx, alg, strong),
+            signed_by(ctx, name, alg, strong),
+        )
+}
+
+/// A key whose `use` or `key_ops` excludes verifying (`strict`): the control is the
+/// same token under the same key without those members.
+#[track_caller]
+fn declared(ctx: &Context, name: &str, title: &str, alg: Alg, key: Jwk) -> CaseBuilder {
+    let plain = Jwk {
+        use_: None,
+        key_ops: None,
+        ..key.clone()
+    };
+    let token = signed_by(ctx, name, alg, &key);
+    case(ctx, name, title, alg, &key).control_under(trusting(ctx, alg, &plain), token)
 }
 
 #[cfg(test)]
@@ -185,7 +245,6 @@ mod tests {
                 "{}: only public parts",
                 case.id
             );
-            assert!(case.control.is_none(), "{}", case.id);
         }
         let key_of =
             |id: &str| case_by_id(&cases(&Context::listing()), id).policy.keys.keys[0].clone();
@@ -208,5 +267,43 @@ mod tests {
             128
         );
         assert_eq!(key_of("key-strength/use-enc").use_.as_deref(), Some("enc"));
+    }
+
+    #[test]
+    fn each_control_is_the_same_shape_under_a_strong_or_plain_key() {
+        for case in cases(&Context::listing()) {
+            let alg = case.needs.algorithms[0];
+            let control = case.control.as_ref().expect("every case has a control");
+            let key = &control.policy.keys.keys[0];
+            assert_eq!(control.policy.algorithms, vec![alg], "{}", case.id);
+            assert!(verifies(alg, key, &control.token), "{}", case.id);
+            assert_eq!(
+                segment(&control.token, 1),
+                segment(&case.token, 1),
+                "{}",
+                case.id
+            );
+            assert!(
+                crate::rules::keys::intended_use(key).is_ok()
+                    && crate::rules::keys::permitted_operation(key).is_ok(),
+                "{}: the control key may verify",
+                case.id
+            );
+            match alg {
+                Alg::RS256 | Alg::PS256 => {
+                    assert_eq!(key.rsa_modulus().unwrap().len(), 256, "{}", case.id)
+                }
+                _ => assert!(
+                    key.hmac_secret().unwrap().len() >= crate::rules::keys::hmac_key_min(alg),
+                    "{}",
+                    case.id
+                ),
+            }
+            if case.level == crate::case::Level::Strict {
+                assert_eq!(control.token, case.token, "{}: same token", case.id);
+            } else {
+                assert_ne!(control.token, case.token, "{}", case.id);
+            }
+        }
     }
 }

@@ -10,6 +10,14 @@
 //! expects a `key` rejection. Where the token was made by a trusted key for a different
 //! algorithm, acceptance is a binding failure (medium); where anyone could make it from
 //! public key bytes, it is a forgery (critical).
+//!
+//! Levels: a signature that no trusted key makes under the token's `alg` (an ES384
+//! label on a P-256 signature, an HS256 MAC keyed with a public key) does not verify:
+//! `rfc` (RFC 7515 section 5.2). A JWK whose `alg` member names another algorithm the
+//! policy allows is bound only by RFC 8725 section 3.1: `bcp`. A `kid` naming a key of
+//! another type, while the trusted key of the right type verifies the token, breaks
+//! only a hint ("The "kid" (key ID) Header Parameter is a hint indicating which key was
+//! used to secure the JWS", RFC 7515 section 4.1.4): refusing it is `strict`.
 
 use crate::alg::Alg;
 use crate::case::{Case, CaseBuilder, Severity};
@@ -29,6 +37,12 @@ const REFS: [&str; 2] = ["RFC8725#section-3.1", "CVE-2022-23541"];
 
 const ONE_ALGORITHM: &str = "RFC 8725 3.1: \"each key MUST be used with exactly one \
      algorithm, and this MUST be checked when the cryptographic operation is performed\"";
+const KID_HINT: &str = "RFC 7515 4.1.4: \"The \"kid\" (key ID) Header Parameter is a hint \
+     indicating which key was used to secure the JWS.\"";
+const ALG_REPRESENTED: &str = "RFC 7515 5.2 step 8: validate the signature \"in the manner \
+     defined for the algorithm being used, which MUST be accurately represented by the value of \
+     the \"alg\" (algorithm) Header Parameter\", and \"If any of the listed steps fails, then \
+     the signature or MAC cannot be validated\"";
 
 /// The fixture's public JWK, with an `alg` member when given.
 fn jwk(name: &str, alg: Option<Alg>) -> Jwk {
@@ -38,6 +52,7 @@ fn jwk(name: &str, alg: Option<Alg>) -> Jwk {
 }
 
 /// A case trusting `keyring` for `algs`, expecting a `key` rejection.
+#[track_caller]
 fn case(
     ctx: &Context,
     name: &str,
@@ -94,9 +109,12 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
                 "an {alg} token signed by the trusted {signer}, but whose header names kid {kid}, \
                  the trusted {kid_type} key; the policy trusts both keys for RS256 and ES256"
             ))
+            .strict("RFC7515#section-4.1.4")
             .requirement(format!(
-                "RFC 7515 4.1.4: kid indicates which key secured the JWS; {ONE_ALGORITHM}: the \
-                 {kid_type} key {kid} cannot be used for {alg}"
+                "{KID_HINT} {ONE_ALGORITHM}: the {kid_type} key {kid} cannot be used for {alg}. \
+                 The trusted {signer} verifies the token, so only the hint is wrong: refusing a \
+                 kid that names a key unfit for the alg is hardening (strict), and a verifier \
+                 that then tries its other trusted keys accepts the signed claims"
             ))
             .token(signed(alg, kid, signer, &claims))
             .control(signed(alg, signer, signer, &claims))
@@ -119,9 +137,12 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
             "an ES256 token signed by the trusted ec-p256-a, but whose header names kid oct-a, \
              the trusted HMAC secret; the policy trusts both keys for HS256 and ES256",
         )
+        .strict("RFC7515#section-4.1.4")
         .requirement(format!(
-            "RFC 7515 4.1.4: kid indicates which key secured the JWS; {ONE_ALGORITHM}: the \
-             HMAC secret oct-a cannot be used for ES256"
+            "{KID_HINT} {ONE_ALGORITHM}: the HMAC secret oct-a cannot be used for ES256. The \
+             trusted ec-p256-a verifies the token, so only the hint is wrong: refusing it is \
+             hardening (strict); handing the secret to the ECDSA code is a crash, and a crash \
+             on attacker input is a failure at any level"
         ))
         .token(signed(Alg::ES256, "oct-a", "ec-p256-a", &claims))
         .control(signed(Alg::ES256, "ec-p256-a", "ec-p256-a", &claims))
@@ -148,9 +169,12 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
                  \"alg\":\"{}\"; the policy allows both {bound} and {used}",
                 bound.as_str()
             ))
+            .bcp("RFC8725#section-3.1")
             .requirement(format!(
-                "RFC 7517 4.4: the JWK alg member \"identifies the algorithm intended for use \
-                 with the key\"; {ONE_ALGORITHM}"
+                "{ONE_ALGORITHM}; RFC 7517 4.4: the JWK alg member \"identifies the algorithm \
+                 intended for use with the key\". The signature is a genuine {used} signature by \
+                 the trusted key and the policy allows {used}: only RFC 8725 binds the key to \
+                 {bound}, so this is bcp"
             ))
             .token(signed(used, key, key, &claims))
             .control(signed(bound, key, key, &claims))
@@ -182,14 +206,23 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
                  trusted {curve} key over the {label} hash of the signing input; the policy \
                  allows ES256 and ES384"
             ))
+            .rfc("RFC7515#section-5.2")
+            .refs([
+                "RFC7515#section-5.2",
+                "RFC7518#section-3.4",
+                "RFC8725#section-3.1",
+                "CVE-2022-23541",
+            ])
             .requirement(format!(
-                "RFC 7518 3.4: {label} is ECDSA with {} and its own hash, nothing else; \
-                 {ONE_ALGORITHM}",
+                "{ALG_REPRESENTED}. RFC 7518 3.4: {label} is \"ECDSA using {} and SHA-{}\", and \
+                 the only trusted key is on {curve}: no trusted key makes an {label} signature, so \
+                 the signature does not validate (rfc). {ONE_ALGORITHM}",
                 if label == Alg::ES256 {
                     "P-256"
                 } else {
                     "P-384"
-                }
+                },
+                &label.as_str()[2..],
             ))
             .token(token(label.as_str(), key, &claims, |input| {
                 sign_with_hash(key, hash, input)
@@ -223,9 +256,19 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
                  policy trusts oct-a and {public_key}, neither JWK has alg, and allows HS256 and \
                  {public_alg}"
             ))
+            .rfc("RFC7515#section-5.2")
+            .refs([
+                "RFC7515#section-5.2",
+                "RFC7518#section-3.2",
+                "RFC8725#section-3.1",
+                "CVE-2022-23541",
+            ])
             .requirement(format!(
-                "{ONE_ALGORITHM}; a JWK without alg may serve any algorithm of its own type \
-                 only, and HS256 needs a kty oct key (RFC 7518 3.2), which {public_key} is not"
+                "{ALG_REPRESENTED}. HS256 is a MAC with a shared secret (RFC 7518 3.2); the only \
+                 trusted secret is oct-a, which does not make this MAC, and the public key \
+                 {public_key} is no secret: anyone can compute this token, so it does not \
+                 validate (rfc). {ONE_ALGORITHM}; a JWK without alg may serve any algorithm of \
+                 its own type only"
             ))
             .token(token("HS256", public_key, &claims, |input| {
                 hmac(Alg::HS256, &pem, input)

@@ -6,6 +6,13 @@
 //! 'secret'` returns a secret of the attacker's choosing. Each token is MACed with the
 //! key such an injection would produce; no trusted key has its `kid`, so a verifier
 //! that matches `kid` against its trusted keys as the plain string it is rejects it.
+//!
+//! Levels: no trusted key makes any of those MACs, so whatever a verifier does with the
+//! `kid`, the signature does not validate: `rfc` (RFC 7515 section 5.2; RFC 7519
+//! section 7.2, "If any of the listed steps fail, then the JWT MUST be rejected"). A
+//! `kid` that is no string, on a token the trusted key did MAC, breaks only a hint
+//! (RFC 7515 section 4.1.4): refusing it is `strict`, and a verifier that ignores it
+//! and tries its trusted keys accepts the signed claims.
 
 use crate::alg::Alg;
 use crate::case::{Case, CaseBuilder, Severity};
@@ -18,10 +25,14 @@ use serde_json::{json, Value};
 
 const ALG: Alg = Alg::HS256;
 
-const KID_REQ: &str = "RFC 8725 3.10: \"The \"kid\" (key ID) header is used by the relying \
-    application to perform key lookup. Applications should ensure that this does not create SQL or \
-    LDAP injection vulnerabilities by validating and/or sanitizing the received value.\" RFC 7517 \
-    4.5: kid \"is used to match a specific key\"; no trusted key has this kid";
+const KID_REQ: &str = "RFC 7515 5.2: \"If any of the listed steps fails, then the signature or \
+    MAC cannot be validated\", and RFC 7519 7.2: \"If any of the listed steps fail, then the JWT \
+    MUST be rejected\": step 8 fails with every trusted key, because the MAC was made with a key \
+    the verifier does not trust, so this is rfc. RFC 8725 3.10: \"The \"kid\" (key ID) header is \
+    used by the relying application to perform key lookup. Applications should ensure that this \
+    does not create SQL or LDAP injection vulnerabilities by validating and/or sanitizing the \
+    received value.\" RFC 7517 4.5: kid \"is used to match a specific key\"; no trusted key has \
+    this kid";
 
 /// The kid-injection cases.
 pub fn cases(ctx: &Context) -> Vec<Case> {
@@ -112,6 +123,7 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
                 &format!("A token whose kid is {what} is rejected"),
             )
             .severity(Severity::Critical)
+            .rfc("RFC7515#section-5.2")
             .sends(format!("kid {shown}, MACed with {secret_name}"))
             .requirement(KID_REQ)
             .token(mac_with(json!(kid), secret))
@@ -134,10 +146,15 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
             )
             .severity(Severity::Medium)
             .refs(["RFC7515#section-4.1.4"])
+            .strict("RFC7515#section-4.1.4")
             .sends(format!("kid {kid}, MACed with the trusted key"))
             .requirement(
-                "RFC 7515 4.1.4: the kid value \"MUST be a case-sensitive string\"; a header \
-                    breaking that is malformed",
+                "RFC 7515 4.1.4: \"The \"kid\" (key ID) Header Parameter is a hint indicating \
+                    which key was used to secure the JWS\" and \"Its value MUST be a \
+                    case-sensitive string.\" The producer broke that, but the trusted key made the \
+                    MAC: refusing the header as malformed is hardening (strict), and a verifier \
+                    that takes a kid of another type for no hint and tries its trusted keys \
+                    accepts the signed claims",
             )
             .token(signed_with_header(
                 ALG,
@@ -193,12 +210,19 @@ fn shared_kid(ctx: &Context) -> Vec<Case> {
             "kid \"shared\", MACed with oct-b; the policy trusts oct-a and oct-b, both with kid \
                 \"shared\"",
         )
-        .requirement(unique)
+        .rfc("RFC7517#section-4.5")
+        .requirement(format!(
+            "{unique} The SHOULD binds whoever wrote the key set; both keys are trusted and the \
+                kid is only a hint (RFC 7515 4.1.4), so trying every key with the kid and refusing \
+                the ambiguity are both conformant, and neither is the hardened answer: either, at \
+                the level of the sentence that leaves it open"
+        ))
         .token(sign_as("oct-b"))
         .expect_either(
             "distinct kids are only a SHOULD (RFC 7517 4.5): trying every key with the kid, or \
                 refusing the ambiguity, are both conformant; both keys are trusted",
         )
+        .control(sign_as("oct-a"))
         .build(),
         case(
             ctx,
@@ -212,9 +236,11 @@ fn shared_kid(ctx: &Context) -> Vec<Case> {
             "kid \"shared\", MACed with oct-short, which the policy does not trust; two trusted \
                 keys share that kid",
         )
+        .rfc("RFC7515#section-5.2")
         .requirement(format!(
-            "{unique} However the ambiguity is resolved, only a trusted key may verify the token \
-                (RFC 7515 5.2)"
+            "{unique} However the ambiguity is resolved, only a trusted key may verify the token: \
+                RFC 7515 5.2, \"If any of the listed steps fails, then the signature or MAC \
+                cannot be validated\", and oct-short makes a MAC no trusted key makes (rfc)"
         ))
         .token(sign_as("oct-short"))
         .expect_reject(RejectKind::Signature)
@@ -224,6 +250,7 @@ fn shared_kid(ctx: &Context) -> Vec<Case> {
 }
 
 /// A case under the usual policy, trusting oct-a under kid "oct-a".
+#[track_caller]
 fn case(ctx: &Context, name: &str, title: &str) -> CaseBuilder {
     Case::builder(format!("kid-injection/{name}"), title)
         .refs([
@@ -273,11 +300,7 @@ mod tests {
                         case.id
                     );
                 }
-                None => assert!(
-                    case.id.ends_with("second-key"),
-                    "{} has no control",
-                    case.id
-                ),
+                None => panic!("{} has no control", case.id),
             }
         }
         let header =

@@ -3,6 +3,15 @@
 //! A verifier that requires a `typ` (here `at+jwt`, the OAuth access-token type of
 //! RFC 9068) keeps one kind of JWT from being substituted for another. `typ` is a
 //! media type: case-insensitive, and `at+jwt` means `application/at+jwt`.
+//!
+//! Levels: RFC 8725 section 3.11 recommends explicit typing but holds no MUST for the
+//! verifier; section 3.12 does: "If more than one kind of JWT can be issued by the same
+//! issuer, the validation rules for those JWTs MUST be written such that they are
+//! mutually exclusive, rejecting JWTs of the wrong kind." A policy that requires a
+//! `typ` is a deployment that tells its kinds apart by it, so a token without that type
+//! is `bcp` reject. How a required type is compared is RFC 7515 section 4.1.9's: a
+//! matching spelling is `rfc` accept; so is any `typ` when none is required, since the
+//! parameter "is ignored by JWS implementations".
 
 use crate::alg::Alg;
 use crate::case::{Case, CaseBuilder, Severity};
@@ -17,13 +26,18 @@ use serde_json::{json, Value};
 const ALG: Alg = Alg::HS256;
 const REQUIRED: &str = "at+jwt";
 
-const TYP_REQ: &str = "RFC 8725 3.11: explicit typing with \"typ\" keeps one kind of JWT from being \
-    used as another; RFC 9068 4: \"The resource server MUST verify that the \"typ\" header value is \
-    \"at+jwt\" or \"application/at+jwt\" and reject tokens carrying any other value.\"";
+const TYP_REQ: &str = "RFC 8725 3.12: \"If more than one kind of JWT can be issued by the same \
+    issuer, the validation rules for those JWTs MUST be written such that they are mutually \
+    exclusive, rejecting JWTs of the wrong kind.\" The policy requires typ at+jwt, the strategy \
+    of RFC 8725 3.11 (\"Explicit JWT typing is accomplished by using the \"typ\" Header \
+    Parameter\"), so a token that is not typed at+jwt is of the wrong kind: bcp. RFC 9068 4: \
+    \"The resource server MUST verify that the \"typ\" header value is \"at+jwt\" or \
+    \"application/at+jwt\" and reject tokens carrying any other value.\"";
 const MEDIA_TYPE_REQ: &str = "RFC 7515 4.1.9: \"Per RFC 2045, all media type values, subtype \
     values, and parameter names are case insensitive\" and \"A recipient using the media type value \
     MUST treat it as if \"application/\" were prepended to any \"typ\" value not containing a \
-    '/'.\"";
+    '/'.\" The spellings name the same media type, so refusing one refuses the required type \
+    itself (rfc)";
 
 /// The typ cases.
 pub fn cases(ctx: &Context) -> Vec<Case> {
@@ -90,10 +104,10 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
         rejects(ctx, "array", "A typ that is an array is rejected")
             .severity(Severity::Medium)
             .sends(format!("typ [{REQUIRED:?}]"))
-            .requirement(
-                "RFC 7515 4.1.9: the typ value is a media type, a string; an array is a malformed \
-                    header",
-            )
+            .requirement(format!(
+                "{TYP_REQ} RFC 7515 4.1.9: the typ value is a media type, a string; an array \
+                    holding the required type is not that type"
+            ))
             .token(signed_with_header(
                 ALG,
                 &header_with(ALG, "typ", json!([REQUIRED])),
@@ -146,9 +160,13 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
         )
         .policy(policy_for(ctx, ALG))
         .sends("typ \"secevent+jwt\"; the verifier requires no typ")
+        .rfc("RFC7515#section-4")
         .requirement(
-            "RFC 7519 5.1: \"Use of this Header Parameter is OPTIONAL\"; its processing belongs to \
-                the application, and one that does not ask for a type must not impose one",
+            "RFC 7515 4.1.9: typ \"is ignored by JWS implementations; any processing of this \
+                parameter is performed by the JWS application\", and RFC 7515 4: \"All other \
+                Header Parameters defined by this specification that are not so designated MUST \
+                be ignored when not understood.\" An application that asks for no type imposes \
+                none (rfc); RFC 7519 5.1: \"Use of this Header Parameter is OPTIONAL\"",
         )
         .build(),
     );
@@ -162,6 +180,7 @@ fn typ_policy(ctx: &Context, typ: &str) -> Policy {
     policy
 }
 
+#[track_caller]
 fn case(ctx: &Context, name: &str, title: &str) -> CaseBuilder {
     Case::builder(format!("typ/{name}"), title)
         .refs([
@@ -174,10 +193,12 @@ fn case(ctx: &Context, name: &str, title: &str) -> CaseBuilder {
         .needs_algorithms(&[ALG])
 }
 
-/// A high-severity reject case whose control carries `typ: at+jwt`.
+/// A high-severity `bcp` reject case whose control carries `typ: at+jwt`.
+#[track_caller]
 fn rejects(ctx: &Context, name: &str, title: &str) -> CaseBuilder {
     case(ctx, name, title)
         .severity(Severity::High)
+        .bcp("RFC8725#section-3.12")
         .control(signed_with_header(
             ALG,
             &header_with(ALG, "typ", REQUIRED),
@@ -185,10 +206,13 @@ fn rejects(ctx: &Context, name: &str, title: &str) -> CaseBuilder {
         ))
 }
 
-/// A low-severity accept case with `header` and `claims`.
+/// A low-severity `rfc` accept case with `header` and `claims`: a spelling of the
+/// required type (RFC 7515 section 4.1.9).
+#[track_caller]
 fn accepts(ctx: &Context, name: &str, title: &str, header: Value, claims: &Value) -> CaseBuilder {
     case(ctx, name, title)
         .severity(Severity::Low)
+        .rfc("RFC7515#section-4.1.9")
         .token(signed_with_header(ALG, &header, claims))
         .expect_accept(claims)
 }

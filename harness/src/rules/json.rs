@@ -13,9 +13,18 @@
 //!   texts MAY ignore the presence of a byte order mark rather than treating it as an
 //!   error".
 //!
-//! Not a choice: the text must be UTF-8 (RFC 8259 section 8.1, "JSON text exchanged
-//! between systems that are not part of a closed ecosystem MUST be encoded using UTF-8"),
-//! valid JSON (RFC 7515 section 5.2 steps 3 and 4), and an object.
+//! Not a choice: the text must be UTF-8, valid JSON, and an object. RFC 8259 section
+//! 8.1's "JSON text exchanged between systems that are not part of a closed ecosystem
+//! MUST be encoded using UTF-8" binds whoever writes the text, and RFC 8259 section 9
+//! lets a parser "accept non-JSON forms or extensions"; what binds a JWT recipient is
+//! RFC 7515 section 5.2 step 3 and RFC 7519 section 7.2 steps 4 and 10, "Verify that the
+//! resulting octet sequence is a UTF-8-encoded representation of a completely valid
+//! JSON object", with "If any of the listed steps fail, then the JWT MUST be rejected".
+//!
+//! Also left open, and taken the accepting way by both references: RFC 8259 section 9
+//! lets "An implementation ... set limits on the length and character contents of
+//! strings", so a verifier may refuse a U+0000 in a name or value; one that accepts
+//! must keep the whole string.
 
 use super::Choice;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};

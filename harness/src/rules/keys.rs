@@ -19,7 +19,9 @@
 //! - `kid` is a hint (RFC 7515 section 4.1.4: "The "kid" (key ID) Header Parameter is a
 //!   hint indicating which key was used to secure the JWS"): the strict reference
 //!   verifies only with the key it names and refuses a `kid` that is not a string; the
-//!   lenient one tries every trusted key when the hint matches none or is no string;
+//!   lenient one tries every trusted key when the hint matches none or is no string, and
+//!   tries the others when the keys it names cannot verify the token's `alg` (a key of
+//!   another type, curve or JWK `alg`);
 //! - `use` and `key_ops` (RFC 7517 sections 4.2 and 4.3: "Use of the "use" member is
 //!   OPTIONAL, unless the application requires its presence"): the strict reference
 //!   honours them, the lenient one ignores them;
@@ -88,6 +90,13 @@ pub fn candidates<'k, K>(
             format!("no trusted key has kid {}", short(kid)),
         )),
     }
+}
+
+/// Whether, once the keys a `kid` names all proved unable to verify the token's `alg`,
+/// the other trusted keys are tried: the lenient reading of the hint (RFC 7515 section
+/// 4.1.4). The strict reading verifies with the named keys only.
+pub fn past_the_hint(kid: Option<&str>, choice: Choice) -> bool {
+    kid.is_some() && choice == Choice::Lenient
 }
 
 /// Every condition a parsed key must meet to verify `alg`, in order; the error says

@@ -5,9 +5,13 @@
 //! string when the policy requires no type. Both "are ignored by JWS implementations;
 //! any processing of this parameter is performed by the JWS application" (sections
 //! 4.1.9 and 4.1.10), so a verifier that is not asked to compare them may ignore them.
-//! Not a choice: a required `typ` must match (RFC 8725 section 3.11), and a `cty` of
-//! `JWT` makes the payload a nested JWT that is not this token's claims (RFC 7519
-//! section 7.2 step 8).
+//! Not a choice: a required `typ` must match. RFC 8725 section 3.11 recommends explicit
+//! typing, and section 3.12 makes it binding where a deployment tells its kinds of JWT
+//! apart by type: "the validation rules for those JWTs MUST be written such that they
+//! are mutually exclusive, rejecting JWTs of the wrong kind" (`bcp`). A required type is
+//! compared as RFC 7515 section 4.1.9 says, case-insensitively and with "application/"
+//! prepended to a value without a '/'. And a `cty` of `JWT` makes the payload a nested
+//! JWT that is not this token's claims (RFC 7519 section 7.2 step 8).
 
 use super::json::type_name;
 use super::{Checked, Choice, Rejection};
@@ -41,8 +45,8 @@ pub fn normalise(media_type: &str) -> String {
     }
 }
 
-/// RFC 8725 section 3.11: explicit typing — when the application requires a `typ`, a
-/// token without it, or with another type, is refused.
+/// RFC 8725 sections 3.11 and 3.12: explicit typing — when the application requires a
+/// `typ`, a token without it, or with another type, is of the wrong kind and refused.
 fn typ_matches(typ: Option<&str>, required: &str) -> Checked {
     match typ {
         Some(typ) if normalise(typ) == normalise(required) => Ok(()),
