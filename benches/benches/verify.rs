@@ -33,19 +33,19 @@ fn use_rust_crypto_for_jsonwebtoken() {
     );
 }
 
-/// The in-process adapters that can share this process.
-const ADAPTERS: &[MakeAdapter] = &[
-    || Arc::new(JsonwebtokenAdapter),
-    || Arc::new(jwt_conformance_jwt_simple::JwtSimpleAdapter),
-    || Arc::new(jwt_conformance_josekit::JosekitAdapter),
-    || Arc::new(jwt_conformance_jwt_compact::JwtCompactAdapter),
-    || Arc::new(jwt_conformance_biscuit::BiscuitAdapter),
-    || Arc::new(jwt_conformance_reference::ReferenceAdapter::STRICT),
-];
+/// The registry's in-process adapters that can share this process, the lenient
+/// reference left out (the strict one is the baseline).
+fn in_process() -> Vec<MakeAdapter> {
+    jwt_conformance_registry::all()
+        .into_iter()
+        .filter(|b| b.shares_process && b.name != "reference-lenient")
+        .map(|b| b.make)
+        .collect()
+}
 
 fn adapters(c: &mut Criterion) {
     use_rust_crypto_for_jsonwebtoken();
-    common::per_adapter::bench(c, ADAPTERS);
+    common::per_adapter::bench(c, &in_process());
 }
 
 /// A signature check with everything about the key parsed beforehand.

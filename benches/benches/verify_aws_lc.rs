@@ -3,15 +3,16 @@
 
 mod common;
 
-use common::MakeAdapter;
 use criterion::{criterion_group, criterion_main, Criterion};
-use std::sync::Arc;
 
-const ADAPTERS: &[MakeAdapter] =
-    &[|| Arc::new(jwt_conformance_jsonwebtoken_aws_lc::JsonwebtokenAwsLcAdapter)];
-
+/// The registry's adapters that need a process of their own.
 fn adapters(c: &mut Criterion) {
-    common::per_adapter::bench(c, ADAPTERS);
+    let own_process: Vec<_> = jwt_conformance_registry::all()
+        .into_iter()
+        .filter(|b| !b.shares_process)
+        .map(|b| b.make)
+        .collect();
+    common::per_adapter::bench(c, &own_process);
 }
 
 criterion_group! {

@@ -146,13 +146,17 @@ pub fn score(
     let mut passed = judgement.passed;
     let mut reason = judgement.reason;
     let mut detail = judgement.detail;
-    let mut failed_at = (!passed).then(|| if scored_level { case.level } else { Level::Rfc });
+    let mut failed_at = (!passed).then_some(if scored_level { case.level } else { Level::Rfc });
     if let Some(url) = observed.fetched.first() {
+        // The canary serves plain http://: RFC 7515 4.1.2 and 4.1.5 say a fetch of a
+        // `jku` or `x5u` "MUST use Transport Layer Security (TLS)", so the fetch itself
+        // breaks an RFC MUST, beside being the SSRF RFC 8725 3.10 warns of.
         passed = false;
-        failed_at = Some(Level::Bcp);
+        failed_at = Some(Level::Rfc);
         reason = "fetched a header-supplied URL".to_string();
         detail = format!(
-            "fetched {url}: the verifier dereferenced a header-supplied URL (SSRF, RFC 8725 3.10); {detail}"
+            "fetched {url}: the verifier dereferenced a header-supplied URL, over plain HTTP \
+             (RFC 7515 4.1.2: the fetch MUST use TLS; RFC 8725 3.10: SSRF); {detail}"
         );
     }
     let verdict = judgement.verdict;

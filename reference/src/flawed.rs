@@ -123,13 +123,12 @@ impl Verifier for FlawedVerifier {
             Flaw::RejectsAlg(alg) if header(token).is_some_and(|h| h["alg"] == alg.as_str()) => {
                 return Verdict::rejected(RejectKind::Algorithm, format!("rejects every {alg}"))
             }
-            Flaw::PanicsOnBadBase64 => {
+            Flaw::PanicsOnBadBase64
                 if token
                     .split('.')
-                    .any(|s| base64url::decode(s, Choice::Strict).is_err())
-                {
-                    panic!("bad base64 in {token:?}");
-                }
+                    .any(|s| base64url::decode(s, Choice::Strict).is_err()) =>
+            {
+                panic!("bad base64 in {token:?}");
             }
             _ => {}
         }

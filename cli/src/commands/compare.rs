@@ -12,6 +12,7 @@ use crate::report::matrix::{render_json, Matrix};
 use crate::report::{html, json, markdown};
 use crate::{registry, UsageError};
 use clap::{Args, ValueEnum};
+use jwt_conformance::case::{Level, Scoring};
 use jwt_conformance::report::Report;
 use jwt_conformance::{Adapter, Suite};
 use jwt_conformance_process::{reply_timeout_for, ProcessAdapter};
@@ -58,6 +59,21 @@ pub struct CompareArgs {
     /// Per-case time limit in seconds.
     #[arg(long, default_value_t = 5.0, value_parser = super::run::parse_seconds)]
     timeout: f64,
+    /// Score the `strict` level too (SHOULDs, MAY-rejects, hardening); without it a
+    /// deviation there is information.
+    #[arg(long)]
+    strict: bool,
+    /// Show only the cases of these levels (repeatable: rfc, bcp, strict); the column
+    /// totals still count every case.
+    #[arg(long = "level", value_name = "LEVEL", value_parser = parse_level)]
+    levels: Vec<Level>,
+}
+
+fn parse_level(s: &str) -> Result<Level, String> {
+    Level::ALL
+        .into_iter()
+        .find(|l| l.as_str() == s)
+        .ok_or_else(|| format!("{s:?} is not a level (rfc, bcp or strict)"))
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -132,6 +148,9 @@ fn run_builtin(name: &str, args: &CompareArgs) -> Result<Report, UsageError> {
     let mut command = Command::new(exe);
     command.args(["run", "--adapter", name, "--format", "json", "--timeout"]);
     command.arg(args.timeout.to_string());
+    if args.strict {
+        command.arg("--strict");
+    }
     if let Some(pattern) = &args.filter {
         command.args(["--filter", pattern]);
     }
@@ -165,9 +184,18 @@ fn run_job(job: &Job, args: &CompareArgs) -> Result<Report, UsageError> {
         Job::Builtin(name) => run_builtin(name, args),
         Job::Exec { adapter, .. } => Suite::new(Arc::clone(adapter))
             .timeout(Duration::from_secs_f64(args.timeout))
+            .scoring(scoring(args))
             .filter(args.filter.clone())
             .run()
             .map_err(|e| UsageError(e.to_string())),
+    }
+}
+
+fn scoring(args: &CompareArgs) -> Scoring {
+    if args.strict {
+        Scoring::Strict
+    } else {
+        Scoring::Default
     }
 }
 
@@ -330,6 +358,9 @@ pub fn run(args: CompareArgs) -> Result<ExitCode, UsageError> {
     }
     distinct_names(&mut reports);
     let mut matrix = Matrix::new(&reports);
+    if !args.levels.is_empty() {
+        matrix = matrix.levels(&args.levels);
+    }
     matrix.invocation = Some(invocation());
     for (column, job) in matrix.verifiers.iter_mut().zip(&jobs) {
         if let Job::Exec { command, .. } = job {

@@ -80,7 +80,7 @@ fn resolve(args: &RunArgs, timeout: Duration) -> Result<(Arc<dyn Adapter>, Manif
             Some(m) => m,
             None => builtin.manifest().map_err(|e| UsageError(e.to_string()))?,
         };
-        return Ok((builtin.adapter, manifest));
+        return Ok((builtin.adapter(), manifest));
     }
     let command = args.exec.as_deref().unwrap_or_default();
     let adapter = jwt_conformance_process::ProcessAdapter::spawn(
