@@ -14,7 +14,7 @@
 mod common;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use jwt_conformance_fuzz_oracles as oracles;
+use jwt_conformance_fuzz_targets as oracles;
 use std::hint::black_box;
 use std::path::Path;
 

@@ -6,5 +6,5 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    std::hint::black_box(jwt_conformance_fuzz_oracles::bare_decode(data));
+    std::hint::black_box(jwt_conformance_fuzz_targets::bare_decode(data));
 });

@@ -6,7 +6,7 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    if let Err(finding) = jwt_conformance_fuzz_oracles::differential(data) {
+    if let Err(finding) = jwt_conformance_fuzz_targets::differential(data) {
         panic!("{finding}");
     }
 });

@@ -6,7 +6,7 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    if let Err(finding) = jwt_conformance_fuzz_oracles::harness_inputs(data) {
+    if let Err(finding) = jwt_conformance_fuzz_targets::harness_inputs(data) {
         panic!("{finding}");
     }
 });

@@ -7,7 +7,7 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    if let Err(finding) = jwt_conformance_fuzz_oracles::verify_bytes(data) {
+    if let Err(finding) = jwt_conformance_fuzz_targets::verify_bytes(data) {
         panic!("{finding}");
     }
 });

@@ -8,7 +8,7 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    if let Err(finding) = jwt_conformance_fuzz_oracles::verify_structured(data) {
+    if let Err(finding) = jwt_conformance_fuzz_targets::verify_structured(data) {
         panic!("{finding}");
     }
 });

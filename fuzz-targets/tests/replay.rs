@@ -9,7 +9,7 @@
 
 use jwt_conformance::catalogue;
 use jwt_conformance::Context;
-use jwt_conformance_fuzz_oracles::{adapters, known, Differential, Finding, Prepared};
+use jwt_conformance_fuzz_targets::{adapters, known, Differential, Finding, Prepared};
 use std::path::{Path, PathBuf};
 
 fn fuzz_dir() -> PathBuf {
@@ -75,27 +75,27 @@ fn replay(target: &str, oracle: impl Fn(&[u8]) -> Result<(), Finding>) {
 
 #[test]
 fn verify_bytes() {
-    replay("verify_bytes", jwt_conformance_fuzz_oracles::verify_bytes);
+    replay("verify_bytes", jwt_conformance_fuzz_targets::verify_bytes);
 }
 
 #[test]
 fn verify_structured() {
     replay(
         "verify_structured",
-        jwt_conformance_fuzz_oracles::verify_structured,
+        jwt_conformance_fuzz_targets::verify_structured,
     );
 }
 
 #[test]
 fn differential() {
-    replay("differential", jwt_conformance_fuzz_oracles::differential);
+    replay("differential", jwt_conformance_fuzz_targets::differential);
 }
 
 #[test]
 fn harness_inputs() {
     replay(
         "harness_inputs",
-        jwt_conformance_fuzz_oracles::harness_inputs,
+        jwt_conformance_fuzz_targets::harness_inputs,
     );
 }
 

@@ -16,7 +16,7 @@ use std::collections::BTreeSet;
 
 /// A message with its values replaced: string literals by `"…"`, numbers by `N`. Two
 /// messages about the same defect in different tokens have the same template; the JSON
-/// type of a wrongly typed claim is kept, so a listed case excuses exactly its type.
+/// type of a wrongly typed claim is kept, so a listed case documents exactly its type.
 pub fn template(message: &str) -> String {
     let chars: Vec<char> = message.chars().collect();
     let mut out = String::with_capacity(message.len());
@@ -118,22 +118,22 @@ impl Deviations {
 
     /// Whether accepting a token with these defects is documented: there is at least
     /// one, and each is of a kind a listed case has.
-    pub fn excuses_acceptance(&self, defects: &[Rejection]) -> bool {
-        !defects.is_empty() && defects.iter().all(|d| self.excuses_defect(d))
+    pub fn documents_acceptance(&self, defects: &[Rejection]) -> bool {
+        !defects.is_empty() && defects.iter().all(|d| self.documents_defect(d))
     }
 
     /// Whether a listed case has this defect.
-    pub fn excuses_defect(&self, defect: &Rejection) -> bool {
+    pub fn documents_defect(&self, defect: &Rejection) -> bool {
         self.accepts.contains(&template(&defect.message))
     }
 
     /// Whether rejecting a valid token this way is documented.
-    pub fn excuses_rejection(&self, kind: RejectKind, message: &str) -> bool {
+    pub fn documents_rejection(&self, kind: RejectKind, message: &str) -> bool {
         self.rejects.contains(&(kind.as_str(), template(message)))
     }
 
     /// Whether handing back claims that differ this way is documented.
-    pub fn excuses_claims(&self, difference: &str) -> bool {
+    pub fn documents_claims(&self, difference: &str) -> bool {
         self.returns.contains(&template(difference))
     }
 }
@@ -166,7 +166,7 @@ mod tests {
     }
 
     #[test]
-    fn listed_cases_excuse_their_defect_and_nothing_else() {
+    fn listed_cases_document_their_defect_and_nothing_else() {
         let mut chosen = by_name("reference").unwrap();
         assert_eq!(Deviations::of(&chosen), Deviations::default());
         chosen.manifest = Manifest::parse(
@@ -181,14 +181,14 @@ mod tests {
             "`iss` is an array, not a string (RFC 7519 section 4.1.1)",
         );
         assert!(
-            deviations.excuses_acceptance(std::slice::from_ref(&array)),
+            deviations.documents_acceptance(std::slice::from_ref(&array)),
             "{deviations:?}"
         );
         let expired = jwt_conformance_reference::Rejection::new(
             RejectKind::Expired,
             "exp 1 is not after now 2 with 0 s leeway (RFC 7519 section 4.1.4)",
         );
-        assert!(!deviations.excuses_acceptance(&[array, expired]));
-        assert!(!deviations.excuses_acceptance(&[]));
+        assert!(!deviations.documents_acceptance(&[array, expired]));
+        assert!(!deviations.documents_acceptance(&[]));
     }
 }

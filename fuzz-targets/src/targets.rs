@@ -3,7 +3,7 @@
 //! asserts there is none.
 
 use crate::adapters::Chosen;
-use crate::excuse::Deviations;
+use crate::deviations::Deviations;
 use crate::known::{self, Divergence, Known};
 use jwt_conformance::context::system_now;
 use jwt_conformance::generate::fixed_setups::{self as setups, FixedSetup, CORPUS_NOW};
@@ -290,9 +290,10 @@ impl Prepared {
     ) -> bool {
         let deviations = self.deviations();
         violations.iter().all(|v| match v.rule {
-            Rule::ClaimsReturned => deviations.excuses_claims(&v.why),
+            Rule::ClaimsReturned => deviations.documents_claims(&v.why),
             _ => {
-                deviations.excuses_acceptance(defects) || self.known_divergence(defects, index, now)
+                deviations.documents_acceptance(defects)
+                    || self.known_divergence(defects, index, now)
             }
         })
     }
@@ -317,7 +318,7 @@ impl Prepared {
             ),
         };
         let manifest = self.deviations();
-        known::documents(&self.known, &d, |defect| manifest.excuses_defect(defect))
+        known::documents(&self.known, &d, |defect| manifest.documents_defect(defect))
     }
 
     fn manifest_source(&self) -> String {
@@ -447,7 +448,7 @@ impl Differential {
         if let (Verdict::Accepted { claims: ca }, Verdict::Accepted { claims: cb }) = (&x, &y) {
             let signed = signed_claims(&s.token);
             let documented = |p: &Prepared, got: &Map<String, Value>| {
-                claims_difference(&signed, got).is_none_or(|d| p.deviations().excuses_claims(&d))
+                claims_difference(&signed, got).is_none_or(|d| p.deviations().documents_claims(&d))
             };
             if claims_difference(ca, cb).is_some()
                 && !(documented(&self.a, ca) && documented(&self.b, cb))
@@ -464,11 +465,15 @@ impl Differential {
         // A token the reference finds defects in is the accepting side's deviation; a
         // token it finds none in is the rejecting side's.
         let documented = if d.defects.is_empty() {
-            rejecting.deviations().excuses_rejection(d.kind, &d.message)
+            rejecting
+                .deviations()
+                .documents_rejection(d.kind, &d.message)
                 || known::documents(&self.a.known, &d, |_| false)
         } else {
             let manifest = accepting.deviations();
-            known::documents(&self.a.known, &d, |defect| manifest.excuses_defect(defect))
+            known::documents(&self.a.known, &d, |defect| {
+                manifest.documents_defect(defect)
+            })
         };
         if documented {
             return Ok(());

@@ -1,4 +1,4 @@
-//! # jwt-conformance-fuzz-oracles
+//! # jwt-conformance-fuzz-targets
 //!
 //! What jwt-conformance's cargo-fuzz targets (in `fuzz/`) run, kept in the workspace so
 //! the same oracles run under plain `cargo test`: `tests/replay.rs` replays the
@@ -15,11 +15,11 @@
 //! Adapters: `JWT_FUZZ_ADAPTER` (default `jsonwebtoken`) for the verify targets,
 //! `JWT_FUZZ_ADAPTERS=a,b` (default `jsonwebtoken,reference`) for the differential
 //! one; see [`adapters::by_name`]. Findings that the adapter's expected-failures
-//! manifest documents are not reported ([`excuse`]).
+//! manifest documents are not reported ([`deviations`]).
 
 pub mod adapters;
 pub mod bare;
-pub mod excuse;
+pub mod deviations;
 pub mod inputs;
 pub mod known;
 pub mod targets;
