@@ -3,11 +3,15 @@
 //! JWK JSON, raw bytes). A verifier that lets the token's `alg` pick HMAC and then uses
 //! whatever key material it holds as the secret accepts a token anyone can make.
 //!
-//! RFC 8725 3.1: "each key MUST be used with exactly one algorithm, and this MUST be
-//! checked when the cryptographic operation is performed." Where the policy allows the
-//! HS algorithm too, no trusted key is an HMAC (`oct`) key, so the rejection is `key`;
-//! where it allows only the key's own algorithm, the rejection is `algorithm`. Every
-//! token carries valid claims and the trusted key's `kid`.
+//! RFC 7515 4.1.1: "The JWS Signature value is not valid if the "alg" value does not
+//! represent a supported algorithm or if there is not a key for use with that algorithm
+//! associated with the party that digitally signed or MACed the content." No trusted key
+//! is an HMAC (`oct`) key, so no token here has a valid signature: each is a forgery
+//! anyone can make from public data, and accepting it is an `rfc` failure. RFC 8725 3.1
+//! says the same twice ("each key MUST be used with exactly one algorithm", and no
+//! algorithm the caller did not allow). Where the policy allows the HS algorithm too, the
+//! rejection is `key`; where it allows only the key's own algorithm, it is `algorithm`.
+//! Every token carries valid claims and the trusted key's `kid`.
 
 use crate::alg::Alg;
 use crate::case::{Case, Severity};
@@ -103,6 +107,7 @@ fn confusions() -> Vec<Confusion> {
     all
 }
 
+#[track_caller]
 fn build(ctx: &Context, c: &Confusion, claims: &Value, control: &str) -> Case {
     let jwk = keys::public(c.key);
     let secret =
@@ -115,11 +120,15 @@ fn build(ctx: &Context, c: &Confusion, claims: &Value, control: &str) -> Case {
             String::new(),
             RejectKind::Key,
             format!(
-                "RFC 8725 3.1: \"each key MUST be used with exactly one algorithm, and this MUST \
-                 be checked when the cryptographic operation is performed\"; {} needs a shared \
-                 secret (kty oct, RFC 7518 3.2) and the only trusted key with kid {} is a public \
-                 key (kty {}), so no trusted key can verify the token",
-                c.hs, c.key, jwk.kty
+                "RFC 7515 4.1.1: \"The JWS Signature value is not valid if the \"alg\" value \
+                 does not represent a supported algorithm or if there is not a key for use with \
+                 that algorithm associated with the party that digitally signed or MACed the \
+                 content.\" {} needs a shared secret (kty oct, RFC 7518 3.2) and the only \
+                 trusted key with kid {} is a public key (kty {}): there is no key for {}, the \
+                 signature is not valid and the JWT MUST be rejected (RFC 7519 7.2), `rfc`. RFC \
+                 8725 3.1 agrees: \"each key MUST be used with exactly one algorithm, and this \
+                 MUST be checked when the cryptographic operation is performed\"",
+                c.hs, c.key, jwk.kty, c.hs
             ),
         )
     } else {
@@ -128,9 +137,14 @@ fn build(ctx: &Context, c: &Confusion, claims: &Value, control: &str) -> Case {
             format!("-{}-only", c.key_alg.slug()),
             RejectKind::Algorithm,
             format!(
-                "RFC 8725 3.1: libraries \"MUST NOT use any other algorithms\" than the caller \
-                 allowed; the policy allows only {}",
-                c.key_alg
+                "RFC 8725 3.1: \"Libraries MUST enable the caller to specify a supported set of \
+                 algorithms and MUST NOT use any other algorithms when performing cryptographic \
+                 operations\"; the policy allows only {}, hence the `algorithm` rejection. The \
+                 level is `rfc` all the same: RFC 7515 4.1.1, \"The JWS Signature value is not \
+                 valid if … there is not a key for use with that algorithm\", and no trusted \
+                 key is one for {}, so the token is a forgery whatever the policy allows, and \
+                 RFC 7519 7.2 says the JWT MUST be rejected",
+                c.key_alg, c.hs
             ),
         )
     };
@@ -178,6 +192,7 @@ fn build(ctx: &Context, c: &Confusion, claims: &Value, control: &str) -> Case {
             .join(" and ")
     ))
     .requirement(requirement)
+    .rfc("RFC7515#section-4.1.1")
     .token(draft.with_signature(&mac))
     .policy(policy(ctx, &algs, &[c.key]))
     .expect_reject(expected)

@@ -79,26 +79,67 @@ struct Variant<'a> {
     shown: String,
     sig: Sig,
     policy: Alg,
-    requirement: &'a str,
+    rule: &'a Rule,
 }
 
-const NONE_REQUIREMENT: &str = "RFC 7518 3.6: implementations MUST NOT accept Unsecured JWSs as \
-     valid unless the application specifies that it is acceptable; RFC 8725 3.1: libraries MUST \
-     NOT use any algorithm the caller did not allow";
-const MEMBER_REQUIREMENT: &str = "RFC 7515 4.1.1: the \"alg\" value is a case-sensitive ASCII \
-     string; this Header Parameter MUST be present and MUST be understood and processed";
-const LOOKALIKE_REQUIREMENT: &str = "RFC 7515 4.1.1: the \"alg\" value is a case-sensitive \
-     ASCII string, so a name spelled with other code points is a different, unknown algorithm, \
-     never one to normalise into a registered name";
+/// What sets the level of a variant: the sentence, quoted, and its section.
+struct Rule {
+    requirement: &'static str,
+    basis: &'static str,
+}
+
+/// `alg` is exactly `none`.
+const NONE_RULE: Rule = Rule {
+    requirement: "RFC 7518 3.6: \"Implementations that support Unsecured JWSs MUST NOT accept \
+         such objects as valid unless the application specifies that it is acceptable for a \
+         specific object to not be integrity protected. Implementations MUST NOT accept \
+         Unsecured JWSs by default.\" and \"Recipients MUST verify that the JWS Signature \
+         value is the empty octet sequence.\" No policy of this suite allows `none`: a MUST \
+         NOT of RFC 7518 (`rfc`), whatever the signature segment holds",
+    basis: "RFC7518#section-3.6",
+};
+
+/// `alg` is `none` in another case: no algorithm at all, unsecured or not.
+const CASE_RULE: Rule = Rule {
+    requirement: "RFC 7515 4.1.1: \"The \"alg\" value is a case-sensitive ASCII string\", and \
+         \"The JWS Signature value is not valid if the \"alg\" value does not represent a \
+         supported algorithm\". This spelling is not `none` and names no supported \
+         algorithm, so the signature is not valid and RFC 7519 7.2's \"If any of the listed \
+         steps fail, then the JWT MUST be rejected\" applies (`rfc`); reading it as `none` \
+         would break RFC 7518 3.6 (\"Implementations MUST NOT accept Unsecured JWSs by \
+         default\") as well",
+    basis: "RFC7515#section-4.1.1",
+};
+
+/// `alg` missing, not a string, or empty.
+const MEMBER_RULE: Rule = Rule {
+    requirement: "RFC 7515 4.1.1: the \"alg\" value \"is a case-sensitive ASCII string\"; \
+         \"This Header Parameter MUST be present and MUST be understood and processed by \
+         implementations.\" A header whose `alg` is missing, not a string, or empty names no \
+         algorithm, so \"The JWS Signature value is not valid if the \"alg\" value does not \
+         represent a supported algorithm\" applies and the JWT MUST be rejected (RFC 7519 \
+         7.2): `rfc`",
+    basis: "RFC7515#section-4.1.1",
+};
+
+/// `alg` a look-alike of a registered name.
+const LOOKALIKE_RULE: Rule = Rule {
+    requirement: "RFC 7515 4.1.1: \"The \"alg\" value is a case-sensitive ASCII string\", and \
+         \"The JWS Signature value is not valid if the \"alg\" value does not represent a \
+         supported algorithm\". A name spelled with other code points is a different, \
+         unsupported algorithm, never one to normalise into a registered name: the signature \
+         is not valid and the JWT MUST be rejected (RFC 7519 7.2), `rfc`",
+    basis: "RFC7515#section-4.1.1",
+};
 
 /// The `alg-none` cases.
 pub fn cases(ctx: &Context) -> Vec<Case> {
-    let mut variants = Vec::new();
-    for (name, spelling) in [
-        ("none", "none"),
-        ("capitalised-none", "None"),
-        ("uppercase-none", "NONE"),
-        ("mixed-case-none", "nOnE"),
+    let mut out = Vec::new();
+    for (name, spelling, rule) in [
+        ("none", "none", &NONE_RULE),
+        ("capitalised-none", "None", &CASE_RULE),
+        ("uppercase-none", "NONE", &CASE_RULE),
+        ("mixed-case-none", "nOnE", &CASE_RULE),
     ] {
         for (sig, policy) in [
             (Sig::Empty, Alg::HS256),
@@ -106,103 +147,140 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
             (Sig::Trusted, Alg::HS256),
             (Sig::Trusted, Alg::RS256),
         ] {
-            variants.push(Variant {
-                name,
-                alg: Some(json!(spelling)),
-                shown: format!("alg \"{spelling}\""),
-                sig,
-                policy,
-                requirement: NONE_REQUIREMENT,
-            });
+            out.push(build(
+                ctx,
+                &Variant {
+                    name,
+                    alg: Some(json!(spelling)),
+                    shown: format!("alg \"{spelling}\""),
+                    sig,
+                    policy,
+                    rule,
+                },
+            ));
         }
     }
     for policy in [Alg::RS256, Alg::ES256, Alg::EdDSA] {
-        variants.push(Variant {
-            name: "none",
-            alg: Some(json!("none")),
-            shown: "alg \"none\"".to_string(),
-            sig: Sig::Empty,
-            policy,
-            requirement: NONE_REQUIREMENT,
-        });
+        out.push(build(
+            ctx,
+            &Variant {
+                name: "none",
+                alg: Some(json!("none")),
+                shown: "alg \"none\"".to_string(),
+                sig: Sig::Empty,
+                policy,
+                rule: &NONE_RULE,
+            },
+        ));
     }
-    let member = |name, alg, shown: &str, sig| Variant {
-        name,
-        alg,
-        shown: shown.to_string(),
-        sig,
-        policy: Alg::HS256,
-        requirement: MEMBER_REQUIREMENT,
-    };
-    variants.extend([
-        member("alg-missing", None, "no alg member", Sig::Empty),
-        member("alg-missing", None, "no alg member", Sig::Trusted),
-        member("alg-null", Some(Value::Null), "alg null", Sig::Empty),
-        member("alg-null", Some(Value::Null), "alg null", Sig::Trusted),
-        member("alg-empty-string", Some(json!("")), "alg \"\"", Sig::Empty),
+    out.extend([
+        member(ctx, "alg-missing", None, "no alg member", Sig::Empty),
+        member(ctx, "alg-missing", None, "no alg member", Sig::Trusted),
+        member(ctx, "alg-null", Some(Value::Null), "alg null", Sig::Empty),
+        member(ctx, "alg-null", Some(Value::Null), "alg null", Sig::Trusted),
         member(
+            ctx,
+            "alg-empty-string",
+            Some(json!("")),
+            "alg \"\"",
+            Sig::Empty,
+        ),
+        member(
+            ctx,
             "alg-number-zero",
             Some(json!(0)),
             "alg 0 (a number)",
             Sig::Empty,
         ),
         member(
+            ctx,
             "alg-array-none",
             Some(json!(["none"])),
             "alg [\"none\"]",
             Sig::Empty,
         ),
         member(
+            ctx,
             "alg-array-hs256",
             Some(json!(["HS256"])),
             "alg [\"HS256\"]",
             Sig::Trusted,
         ),
     ]);
-    let lookalike = |name, spelling: &'static str, shown: &str, sig| Variant {
-        name,
-        alg: Some(json!(spelling)),
-        shown: format!("alg {shown}"),
-        sig,
-        policy: Alg::HS256,
-        requirement: LOOKALIKE_REQUIREMENT,
-    };
-    variants.extend([
+    out.extend([
         lookalike(
+            ctx,
             "cyrillic-o-none",
             "n\u{043e}ne",
             "\"n\u{043e}ne\" (CYRILLIC SMALL LETTER O, U+043E)",
             Sig::Empty,
         ),
         lookalike(
+            ctx,
             "fullwidth-none",
             "\u{ff4e}\u{ff4f}\u{ff4e}\u{ff45}",
             "\"\u{ff4e}\u{ff4f}\u{ff4e}\u{ff45}\" (FULLWIDTH LATIN letters; NFKC folds it to none)",
             Sig::Empty,
         ),
         lookalike(
+            ctx,
             "none-zero-width-space",
             "none\u{200b}",
             "\"none\u{200b}\" (none and ZERO WIDTH SPACE, U+200B)",
             Sig::Empty,
         ),
         lookalike(
+            ctx,
             "cyrillic-dze-hs256",
             "H\u{0405}256",
             "\"H\u{0405}256\" (CYRILLIC CAPITAL LETTER DZE, U+0405, for S)",
             Sig::Trusted,
         ),
         lookalike(
+            ctx,
             "fullwidth-hs256",
             "\u{ff28}\u{ff33}\u{ff12}\u{ff15}\u{ff16}",
             "\"\u{ff28}\u{ff33}\u{ff12}\u{ff15}\u{ff16}\" (FULLWIDTH forms; NFKC folds it to HS256)",
             Sig::Trusted,
         ),
     ]);
-    variants.iter().map(|v| build(ctx, v)).collect()
+    out
+}
+
+/// An HS256 case whose `alg` member is missing or not a string.
+#[track_caller]
+fn member(ctx: &Context, name: &str, alg: Option<Value>, shown: &str, sig: Sig) -> Case {
+    build(
+        ctx,
+        &Variant {
+            name,
+            alg,
+            shown: shown.to_string(),
+            sig,
+            policy: Alg::HS256,
+            rule: &MEMBER_RULE,
+        },
+    )
+}
+
+/// An HS256 case whose `alg` looks like a registered name but is spelt otherwise.
+#[track_caller]
+fn lookalike(ctx: &Context, name: &str, spelling: &str, shown: &str, sig: Sig) -> Case {
+    build(
+        ctx,
+        &Variant {
+            name,
+            alg: Some(json!(spelling)),
+            shown: format!("alg {shown}"),
+            sig,
+            policy: Alg::HS256,
+            rule: &LOOKALIKE_RULE,
+        },
+    )
 }
 
 /// The case for one variant; the id names the signature and, off HS256, the policy.
+#[track_caller]
 fn build(ctx: &Context, v: &Variant) -> Case {
     let key = keys::default_key_name(v.policy);
     let claims = valid_claims(ctx);
@@ -237,7 +315,8 @@ fn build(ctx: &Context, v: &Variant) -> Case {
         v.sig.describe(v.policy),
         v.policy
     ))
-    .requirement(v.requirement)
+    .requirement(v.rule.requirement)
+    .rfc(v.rule.basis)
     .token(draft.with_signature(&signature))
     .policy(policy_for(ctx, v.policy))
     .expect_reject(RejectKind::Algorithm)

@@ -20,18 +20,25 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
             )
             .severity(Severity::Low)
             .refs([
-                "RFC7519#section-7.2",
                 "RFC7515#section-5.2",
                 "RFC7518#section-3.1",
+                "RFC7519#section-4.1.4",
             ])
             .sends(format!(
                 "a JWT signed with {alg} by the trusted key {}, exp three hours ahead",
                 keys::default_key_name(alg)
             ))
             .requirement(
-                "RFC 7519 7.2: a JWT whose signature validates and whose claims are valid is \
-                 accepted, and the claims returned are those that were signed",
+                "RFC 7519 7.2 lists the steps of validating a JWT (\"If any of the listed steps \
+                 fail, then the JWT MUST be rejected\"), and this token passes every one: RFC \
+                 7515 5.2 step 8 validates the signature \"in the manner defined for the \
+                 algorithm being used\", which the policy allows, and it verifies under the \
+                 trusted key; RFC 7519 4.1.4's \"the current date/time MUST be before the \
+                 expiration date/time listed in the exp claim\" holds. No step leaves a choice \
+                 (`rfc`): the token is a valid JWT, accepted with exactly the claims that were \
+                 signed",
             )
+            .rfc("RFC7519#section-7.2")
             .token(forge::jwt(alg, keys::default_key_name(alg), &claims))
             .policy(policy_for(ctx, alg))
             .expect_accept(&claims)

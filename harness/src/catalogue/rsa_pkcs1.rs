@@ -21,12 +21,13 @@ use serde_json::Value;
 
 const KEY: &str = "rsa-2048-e3";
 
-const REFS: [&str; 5] = [
+const REFS: [&str; 6] = [
     "Bleichenbacher 2006",
     "CVE-2006-4339",
     "CVE-2016-1494",
     "CVE-2022-24771",
     "RFC8017#section-8.2.2",
+    "RFC7515#section-5.2",
 ];
 
 /// `00 01 FF FF FF FF FF FF FF FF 00`: the shortest padding PKCS#1 allows (8 octets of
@@ -159,6 +160,7 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
     VARIANTS.iter().map(|v| build(ctx, v)).collect()
 }
 
+#[track_caller]
 fn build(ctx: &Context, v: &Variant) -> Case {
     let raw = RawRsa::from_jwk(&keys::public(KEY)).expect("RSA fixture");
     let k = raw.modulus_len();
@@ -185,11 +187,20 @@ fn build(ctx: &Context, v: &Variant) -> Case {
              the private key: s^3 < n, and as a {k}-octet integer it reads {}",
             v.alg, v.shape
         ))
-        .requirement(
-            "RFC 8017 8.2.2: the verifier encodes the expected EM' itself (EMSA-PKCS1-v1_5: \
-             00 01, at least eight FF, 00, the exact DigestInfo) and the signature is valid \
-             only if EM equals EM'; no octet of EM may go unchecked",
-        )
+        .requirement(format!(
+            "RFC 7518 3.3: the signature is validated by submitting \"the JWS Signing Input, the \
+             JWS Signature, and the public key corresponding to the private key used by the \
+             signer to the RSASSA-PKCS1-v1_5-VERIFY algorithm using SHA-256 as the hash \
+             function\" (SHA-{} for {}). That algorithm (RFC 8017 8.2.2) encodes the expected EM' \
+             itself (00 01, FF padding, 00, the exact DigestInfo) and, step 4: \"Compare the \
+             encoded message EM and the second encoded message EM'. If they are the same, output \
+             \"valid signature\"; otherwise, output \"invalid signature\".\" This EM is not \
+             EM', so the signature does not validate and the JWT MUST be rejected (RFC 7515 5.2, \
+             RFC 7519 7.2): `rfc`",
+            &v.alg.as_str()[2..],
+            v.alg
+        ))
+        .rfc("RFC7518#section-3.3")
         .token(draft.with_signature(&signature))
         .policy(policy(ctx, &[v.alg], &[KEY]))
         .expect_reject(RejectKind::Signature)

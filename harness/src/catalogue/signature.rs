@@ -101,37 +101,59 @@ impl Tamper {
     }
 }
 
+/// RFC 7515 5.2 step 8 and RFC 7519 7.2: a signature that does not validate makes the
+/// JWT invalid, a MUST of RFC 7519.
+const STEP_8: &str = "RFC 7515 5.2 step 8: \"Validate the JWS Signature against the JWS Signing \
+     Input … in the manner defined for the algorithm being used\"; \"If any of the listed \
+     steps fails, then the signature or MAC cannot be validated\", and RFC 7519 7.2: \"If any \
+     of the listed steps fail, then the JWT MUST be rejected\". A signature that does not \
+     validate is a MUST-reject (`rfc`).";
+
 /// How the algorithm's signature is checked, quoted for the requirement.
 fn validation_rule(alg: Alg) -> &'static str {
     match alg.key_family() {
         KeyFamily::Hmac => {
-            "RFC 7518 3.2: the MAC is validated by computing the HMAC of the JWS Signing Input \
-             with the key and comparing it to the JWS Signature value; any other value, \
-             including a prefix of it, fails"
+            "RFC 7518 3.2: the HMAC of the JWS Signing Input is computed with the shared key; \
+             \"This computed HMAC value is then compared to the result of base64url decoding \
+             the received encoded JWS Signature value\", and \"if the values match, the HMAC \
+             has been validated\": any other value, a prefix of it included, is not"
         }
         KeyFamily::Rsa => {
-            "RFC 7518 3.3/3.5 with RFC 8017 8.1.2/8.2.2: \"If the length of the signature S is \
-             not k octets, output 'invalid signature'\", and the signature must verify under \
-             the trusted key for exactly this algorithm"
+            "RFC 7518 3.3/3.5: the JWS Signature is submitted with the trusted public key to \
+             RSASSA-PKCS1-v1_5-VERIFY (RSASSA-PSS-VERIFY) with the algorithm's hash; RFC 8017 \
+             8.2.2/8.1.2 step 1: \"If the length of the signature S is not k octets, output \
+             \"invalid signature\" and stop.\""
         }
         KeyFamily::Ec(_) => {
-            "RFC 7518 3.4: the JWS Signature is R || S, each exactly the curve's octet length; \
-             \"If it is not …, the validation has failed\", and otherwise it must verify under \
-             the trusted key"
+            "RFC 7518 3.4: \"The JWS Signature value MUST be a 64-octet sequence. If it is not a \
+             64-octet sequence, the validation has failed.\" (96 octets for P-384, 132 for \
+             P-521); otherwise R and S are submitted with the trusted key to the ECDSA \
+             validator"
         }
         KeyFamily::Ed25519 => {
-            "RFC 8037 3.1 with RFC 8032 5.1.7: the 64-octet signature must verify under the \
-             trusted key; a decoding failure or S out of range makes it invalid"
+            "RFC 8037 3.1.2: verification applies RFC 8032's algorithm to the trusted key, the \
+             JWS Signing Input and the JWS Signature; \"If the algorithm accepts, the \
+             signature is valid; otherwise, the signature is invalid.\""
         }
     }
 }
 
+/// The section of RFC 7518 that defines `alg`'s RSA signature.
+fn rsa_section(alg: Alg) -> &'static str {
+    match alg {
+        Alg::PS256 | Alg::PS384 | Alg::PS512 => "RFC7518#section-3.5",
+        _ => "RFC7518#section-3.3",
+    }
+}
+
 /// A signature case on `alg` under its usual policy: valid claims, trusted `kid`.
+#[track_caller]
 fn case(ctx: &Context, alg: Alg, name: &str, title: String) -> CaseBuilder {
     Case::builder(format!("signature/{}-{name}", alg.slug()), title)
         .severity(Severity::Critical)
         .refs(REFS)
-        .requirement(validation_rule(alg))
+        .requirement(format!("{STEP_8} {}", validation_rule(alg)))
+        .rfc("RFC7515#section-5.2")
         .policy(policy_for(ctx, alg))
         .expect_reject(RejectKind::Signature)
         .needs_algorithms(&[alg])
@@ -241,10 +263,14 @@ fn sibling_algorithms(ctx: &Context, claims: &Value) -> Vec<Case> {
              signature of the same signing input"
         ))
         .requirement(format!(
-            "RFC 7515 5.2 step 8: the signature is validated in the manner defined for the \
-             algorithm being used, \"which MUST be accurately represented by the value of the \
-             alg Header Parameter\"; RFC 8725 3.1: the alg in the header must be the one used \
-             for the cryptographic operation. The {made} signature is no {labelled} signature."
+            "RFC 7515 5.2 step 8: \"Validate the JWS Signature against the JWS Signing Input … \
+             in the manner defined for the algorithm being used, which MUST be accurately \
+             represented by the value of the \"alg\" (algorithm) Header Parameter\"; \"If any \
+             of the listed steps fails, then the signature or MAC cannot be validated\". The \
+             {made} signature is no {labelled} signature, so the JWT MUST be rejected (RFC 7519 \
+             7.2): `rfc`. RFC 8725 3.1 says the same: \"The library MUST ensure that the \
+             \"alg\" or \"enc\" header specifies the same algorithm that is used for the \
+             cryptographic operation.\""
         ))
         .token(draft.signed(made, key))
         .control(draft.signed(labelled, key))
@@ -279,6 +305,7 @@ fn rsa_integer_encodings(ctx: &Context, claims: &Value) -> Vec<Case> {
              is sent as {} octets instead of k = {k}: the same integer, shortened",
             k - 1
         ))
+        .rfc(rsa_section(Alg::RS256))
         .token(zero_draft.with_signature(&valid[1..]))
         .control(zero_draft.with_signature(&valid))
         .build(),
@@ -300,6 +327,7 @@ fn rsa_integer_encodings(ctx: &Context, claims: &Value) -> Vec<Case> {
                  than the modulus: the same integer, lengthened",
                 k + 1
             ))
+            .rfc(rsa_section(alg))
             .token(draft.with_signature(&[&[0u8][..], &valid].concat()))
             .control(draft.with_signature(&valid))
             .build(),
@@ -322,10 +350,13 @@ fn rsa_integer_encodings(ctx: &Context, claims: &Value) -> Vec<Case> {
              modulo n, so a verifier that reduces its input instead of range-checking it \
              accepts",
         )
-        .requirement(
-            "RFC 8017 5.2.2 (RSAVP1): \"If the signature representative s is not between 0 and \
-             n - 1, output 'signature representative out of range' and stop\"",
-        )
+        .requirement(format!(
+            "{STEP_8} RFC 7518 3.3: the JWS Signature is submitted with the trusted public key \
+             to RSASSA-PKCS1-v1_5-VERIFY using SHA-256, whose RSAVP1 (RFC 8017 5.2.2) reads: \
+             \"If the signature representative s is not between 0 and n - 1, output \
+             \"signature representative out of range\" and stop.\""
+        ))
+        .rfc("RFC7518#section-3.3")
         .token(draft.with_signature(&add_be(&valid, &n)))
         .control(draft.with_signature(&valid))
         .build(),
@@ -345,10 +376,14 @@ fn rsa_integer_encodings(ctx: &Context, claims: &Value) -> Vec<Case> {
              of the signing input with SHA-1 (EM = 00 01 FF…FF 00 || DigestInfo(sha1, \
              SHA-1(input))): a verifier that trusts the hash named inside the signature accepts",
         )
-        .requirement(
-            "RFC 7518 3.3: RS256 is RSASSA-PKCS1-v1_5 using SHA-256; RFC 8017 8.2.2 step 3-4 \
-             rebuilds EM' with SHA-256 and the signature is valid only if EM equals EM'",
-        )
+        .requirement(format!(
+            "{STEP_8} RFC 7518 3.3: RS256 is validated by submitting the JWS Signature \
+             \"to the RSASSA-PKCS1-v1_5-VERIFY algorithm using SHA-256 as the hash function\"; \
+             RFC 8017 8.2.2 rebuilds EM' with SHA-256, and step 4: \"Compare the encoded message \
+             EM and the second encoded message EM'. If they are the same, output \"valid \
+             signature\"; otherwise, output \"invalid signature\".\""
+        ))
+        .rfc("RFC7518#section-3.3")
         .token(draft.with_signature(&raw.sign_raw(&sha1_em)))
         .control(draft.with_signature(&valid))
         .build(),
@@ -390,11 +425,14 @@ fn eddsa_unreduced_s(ctx: &Context, claims: &Value) -> Case {
         "an EdDSA token whose signature is R || (S + L): the valid signature with the group \
          order added to S, still 64 octets",
     )
-    .requirement(
-        "RFC 8032 5.1.7 step 1: decode the second half as an integer S \"in the range 0 <= s < \
-         L\"; \"If any of the decodings fail (including S being out of range), the signature \
-         is invalid\"",
-    )
+    .requirement(format!(
+        "{STEP_8} RFC 8037 3.1.2: verification applies RFC 8032's algorithm, and \"If the \
+         algorithm accepts, the signature is valid; otherwise, the signature is invalid.\" RFC \
+         8032 5.1.7 step 1 decodes the second half as an integer S \"in the range 0 <= s < L\"; \
+         \"If any of the decodings fail (including S being out of range), the signature is \
+         invalid.\""
+    ))
+    .rfc("RFC8037#section-3.1.2")
     .token(draft.with_signature(&forged))
     .control(draft.with_signature(&valid))
     .build()

@@ -1,5 +1,18 @@
 //! The `alg` Header Parameter (RFC 7515 section 4.1.1; RFC 7518 section 3.6; RFC 8725
-//! sections 3.1 and 3.2). No choice here: every rule is `rfc` or `bcp`.
+//! sections 3.1 and 3.2). No choice here: every rule is `rfc` or `bcp`, and both
+//! references apply them alike.
+//!
+//! | check | level | sentence |
+//! |---|---|---|
+//! | present, a string | `rfc` | RFC 7515 4.1.1: "This Header Parameter MUST be present" |
+//! | not `none` | `rfc` | RFC 7518 3.6: "Implementations MUST NOT accept Unsecured JWSs by default" |
+//! | a supported name, matched exactly | `rfc` | RFC 7515 4.1.1: "The JWS Signature value is not valid if the "alg" value does not represent a supported algorithm" |
+//! | allowed by the policy | `bcp` | RFC 8725 3.1: libraries "MUST NOT use any other algorithms" |
+//!
+//! A registered algorithm outside the policy whose signature is genuine is refused on
+//! RFC 8725's MUST alone (RFC 7515 section 5.2 says the application "SHOULD consider the
+//! JWS to be invalid"); where no trusted key can do the algorithm, the signature is not
+//! valid either (RFC 7515 section 4.1.1), and the token is refused at `rfc` level.
 
 use super::json::type_name;
 use super::{Checked, Rejection};
@@ -38,9 +51,11 @@ fn present_string(header: &Map<String, Value>) -> Checked<&str> {
 /// RFC 7518 section 3.6: implementations "MUST NOT accept such objects as valid unless
 /// the application specifies that it is acceptable"; RFC 8725 section 3.2: libraries
 /// "SHOULD NOT consume JWTs using "none" unless explicitly requested by the caller". No
-/// policy can request it, so `none` is refused in any case.
+/// policy can request it, so `none` is refused in any case. The match is exact: `alg` is
+/// case-sensitive (RFC 7515 section 4.1.1), so `None` is no unsecured JWS but an
+/// unsupported name, which [`registered`] refuses.
 fn not_none(label: &str) -> Checked {
-    if label.eq_ignore_ascii_case("none") {
+    if label == "none" {
         return Err(algorithm(format!(
             "`alg` {label:?} is an unsecured JWT, which is never accepted (RFC 8725 section 3.2, RFC 7518 section 3.6)"
         )));
@@ -99,9 +114,12 @@ mod tests {
 
     #[test]
     fn none_in_any_case_is_refused() {
-        for label in ["none", "None", "NONE", "nOnE"] {
+        let r = check(&header(json!({"alg": "none"})), &Alg::ALL).unwrap_err();
+        assert!(r.message.contains("unsecured"), "{r}");
+        for label in ["None", "NONE", "nOnE"] {
             let r = check(&header(json!({ "alg": label })), &Alg::ALL).unwrap_err();
-            assert!(r.message.contains("unsecured"), "{label}: {r}");
+            assert_eq!(r.kind, RejectKind::Algorithm, "{label}");
+            assert!(r.message.contains("case-sensitive"), "{label}: {r}");
         }
     }
 

@@ -3,8 +3,14 @@
 //!
 //! Not a choice (`rfc`): RFC 7515 section 5.2 step 1, "Parse the JWS representation to
 //! extract the serialized values for the components of the JWS", and a compact JWS has
-//! exactly three. The size bound is a limit RFC 8259 section 9 lets a parser set ("An
-//! implementation may set limits on the size of texts that it accepts").
+//! exactly three (section 7.1). Each segment is then base64url-decoded (steps 2, 6 and 7),
+//! where [`base64url`] takes the choices RFC 4648 leaves open.
+//!
+//! The size bound is a limit RFC 8259 section 9 lets a parser set ("An implementation may
+//! set limits on the size of texts that it accepts"). Both references apply the same
+//! bound, and it lies above every token of the catalogue (the largest,
+//! `resource-limits/sixteen-megabytes`, is about 16,000,000 bytes), so no expectation
+//! rests on it; a case whose token exceeded it would have to accept either answer.
 
 use super::{base64url, Checked, Choice, Rejection};
 use crate::verdict::RejectKind;
