@@ -13,7 +13,7 @@ use jwt_conformance::oracles::acceptance::{self, Moment, Rule, Signers, Violatio
 use jwt_conformance::oracles::verified::VerifiedPairs;
 use jwt_conformance::properties::counterexample::{describe_policy, describe_token};
 use jwt_conformance::rules::json::difference as claims_difference;
-use jwt_conformance::{Clock, Verdict, Verifier};
+use jwt_conformance::{Clock, NoAnswer, Verdict, Verifier};
 use jwt_conformance_reference::{ReferenceVerifier, Rejection};
 use serde_json::{Map, Value};
 use std::fmt::{self, Write};
@@ -62,14 +62,23 @@ impl fmt::Display for Finding {
     }
 }
 
-fn verdict_text(verdict: &Verdict) -> String {
-    match verdict {
-        Verdict::Accepted { claims } => {
+/// A verifier's answer to a fuzzed token: a verdict, or none (a verifier process that
+/// crashed or replied garbage), which is a finding.
+type Answer = Result<Verdict, NoAnswer>;
+
+/// Asks `verifier` about `token` the way the runner does.
+fn ask(verifier: &dyn Verifier, token: &str) -> Answer {
+    verifier.verify_request("fuzz", token)
+}
+
+fn verdict_text(answer: &Answer) -> String {
+    match answer {
+        Ok(Verdict::Accepted { claims }) => {
             format!("accepted, claims {}", Value::Object(claims.clone()))
         }
-        Verdict::Rejected { kind, message } => format!("rejected ({kind}): {message}"),
-        Verdict::Unsupported { why } => format!("unsupported: {why}"),
-        Verdict::Broken { why } => format!("broken: {why}"),
+        Ok(Verdict::Rejected { kind, message }) => format!("rejected ({kind}): {message}"),
+        Ok(Verdict::Unsupported { why }) => format!("unsupported: {why}"),
+        Err(NoAnswer(why)) => format!("broken: {why}"),
     }
 }
 
@@ -167,7 +176,7 @@ impl Prepared {
         for (index, verifier) in self.verifiers.iter().enumerate() {
             let Some(verifier) = verifier else { continue };
             let before = self.now();
-            let verdict = verifier.verify(&token);
+            let verdict = ask(&**verifier, &token);
             self.judge(
                 "verify_bytes",
                 index,
@@ -188,7 +197,7 @@ impl Prepared {
         self.verifiers
             .iter()
             .flatten()
-            .filter(|v| matches!(v.verify(&token), Verdict::Accepted { .. }))
+            .filter(|v| matches!(ask(&***v, &token), Ok(Verdict::Accepted { .. })))
             .count()
     }
 
@@ -198,7 +207,7 @@ impl Prepared {
         let s = fuzzed::build(&self.setups, data, self.now());
         self.verifiers[s.index]
             .as_ref()
-            .is_some_and(|v| matches!(v.verify(&s.token), Verdict::Accepted { .. }))
+            .is_some_and(|v| matches!(ask(&**v, &s.token), Ok(Verdict::Accepted { .. })))
     }
 
     /// `verify_structured`: `data` as a scenario (see
@@ -209,7 +218,7 @@ impl Prepared {
         let Some(verifier) = &self.verifiers[s.index] else {
             return Ok(());
         };
-        let verdict = verifier.verify(&s.token);
+        let verdict = ask(&**verifier, &s.token);
         self.judge(
             "verify_structured",
             s.index,
@@ -227,15 +236,15 @@ impl Prepared {
         target: &'static str,
         index: usize,
         token: &str,
-        verdict: &Verdict,
+        verdict: &Answer,
         before: i64,
         signers: Signers<'_>,
         made: Option<&str>,
     ) -> Result<(), Finding> {
         let setup = &self.setups[index].setup;
         let claims = match verdict {
-            Verdict::Accepted { claims } => claims,
-            Verdict::Broken { why } => {
+            Ok(Verdict::Accepted { claims }) => claims,
+            Err(NoAnswer(why)) => {
                 return Err(self
                     .finding(
                         target,
@@ -246,7 +255,7 @@ impl Prepared {
                     )
                     .with("verdict", format!("broken: {why}")))
             }
-            Verdict::Rejected { .. } | Verdict::Unsupported { .. } => return Ok(()),
+            Ok(Verdict::Rejected { .. } | Verdict::Unsupported { .. }) => return Ok(()),
         };
         let moment = self.moment(before);
         let violations = acceptance::check(&setup.policy, token, claims, moment, signers);
@@ -381,13 +390,13 @@ impl Differential {
 
     /// The scenario of `data` and both verdicts, or `None` when one adapter cannot
     /// express the scenario's policy.
-    fn observe<'s>(&'s self, data: &[u8]) -> Option<(fuzzed::FuzzedToken<'s>, Verdict, Verdict)> {
+    fn observe<'s>(&'s self, data: &[u8]) -> Option<(fuzzed::FuzzedToken<'s>, Answer, Answer)> {
         let s = fuzzed::build(&self.a.setups, data, self.a.now());
         let (Some(va), Some(vb)) = (&self.a.verifiers[s.index], &self.b.verifiers[s.index]) else {
             return None;
         };
-        let x = va.verify(&s.token);
-        let y = vb.verify(&s.token);
+        let x = ask(&**va, &s.token);
+        let y = ask(&**vb, &s.token);
         Some((s, x, y))
     }
 
@@ -403,14 +412,14 @@ impl Differential {
     fn split(
         &self,
         s: &fuzzed::FuzzedToken<'_>,
-        x: &Verdict,
-        y: &Verdict,
+        x: &Answer,
+        y: &Answer,
     ) -> Option<(Divergence, &Prepared, &Prepared)> {
         let (accepting, rejecting, kind, message) = match (x, y) {
-            (Verdict::Accepted { .. }, Verdict::Rejected { kind, message }) => {
+            (Ok(Verdict::Accepted { .. }), Ok(Verdict::Rejected { kind, message })) => {
                 (&self.a, &self.b, *kind, message)
             }
-            (Verdict::Rejected { kind, message }, Verdict::Accepted { .. }) => {
+            (Ok(Verdict::Rejected { kind, message }), Ok(Verdict::Accepted { .. })) => {
                 (&self.b, &self.a, *kind, message)
             }
             _ => return None,
@@ -442,10 +451,12 @@ impl Differential {
                 .with(a.clone(), verdict_text(&x))
                 .with(b.clone(), verdict_text(&y))
         };
-        if matches!(x, Verdict::Broken { .. }) || matches!(y, Verdict::Broken { .. }) {
+        if x.is_err() || y.is_err() {
             return Err(finding(format!("or {b} broke down on a token")));
         }
-        if let (Verdict::Accepted { claims: ca }, Verdict::Accepted { claims: cb }) = (&x, &y) {
+        if let (Ok(Verdict::Accepted { claims: ca }), Ok(Verdict::Accepted { claims: cb })) =
+            (&x, &y)
+        {
             let signed = signed_claims(&s.token);
             let documented = |p: &Prepared, got: &Map<String, Value>| {
                 claims_difference(&signed, got).is_none_or(|d| p.deviations().documents_claims(&d))

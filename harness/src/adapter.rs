@@ -2,7 +2,7 @@
 
 use crate::alg::Alg;
 use crate::policy::Policy;
-use crate::verdict::{RejectKind, Verdict};
+use crate::verdict::Verdict;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -39,22 +39,16 @@ pub struct AdapterInfo {
     pub clock: Clock,
 }
 
-/// Why `prepare` did not produce a verifier.
-#[derive(Clone, Debug, PartialEq)]
-pub enum PrepareError {
-    /// The policy cannot be expressed with this library (the case is skipped).
-    Unsupported(String),
-    /// The library refused the policy, typically a key it will not use. Scored as a
-    /// rejection of the token: refusing a weak key up front is a legitimate defence.
-    Refused { kind: RejectKind, message: String },
-}
+/// A verifier that gave no usable answer: it crashed, hung, or replied with something
+/// that is not a verdict. Only verifiers that forward requests elsewhere (the process
+/// adapter) produce it, from [`Verifier::verify_request`]; it is scored like a panic, a
+/// failure whatever was expected.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NoAnswer(pub String);
 
-impl fmt::Display for PrepareError {
+impl fmt::Display for NoAnswer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            PrepareError::Unsupported(why) => write!(f, "unsupported: {why}"),
-            PrepareError::Refused { kind, message } => write!(f, "refused ({kind}): {message}"),
-        }
+        write!(f, "no usable answer: {}", self.0)
     }
 }
 
@@ -63,12 +57,20 @@ impl fmt::Display for PrepareError {
 /// `prepare` runs once per policy, the way a service builds its verifier at start-up;
 /// the returned [`Verifier`] is then asked about each token. Adapters must never
 /// re-check claims themselves: what the library decides is what gets scored.
+///
+/// The whole vocabulary is [`Verdict`]: a verifier answers each token with one, and
+/// `prepare` answers with one for every token when it cannot build a verifier —
+/// [`Verdict::Unsupported`] when the library cannot express the policy (the case is
+/// skipped), [`Verdict::Rejected`] when the library refuses the policy itself (a key it
+/// will not use, which counts as rejecting the token: refusing a weak key up front is a
+/// legitimate defence).
 pub trait Adapter: Send + Sync {
     /// Name, version, algorithms and clock.
     fn info(&self) -> AdapterInfo;
 
-    /// Builds the library's verifier for this policy.
-    fn prepare(&self, policy: &Policy) -> Result<Box<dyn Verifier>, PrepareError>;
+    /// Builds the library's verifier for this policy, or says what it answers to every
+    /// token under it.
+    fn prepare(&self, policy: &Policy) -> Result<Box<dyn Verifier>, Verdict>;
 }
 
 /// A verifier built for one policy.
@@ -78,12 +80,15 @@ pub trait Verifier: Send + Sync {
 
     /// Verifies one token on behalf of the request `id`: the case id, `control/CASE_ID`
     /// for a case's positive control, `property/NAME#N` for a property's tokens. The
-    /// runner always calls this; the default ignores the id. A verifier that forwards
-    /// requests (the process adapter) passes it on so the verifier's own logs name the
-    /// case.
-    fn verify_request(&self, id: &str, token: &str) -> Verdict {
+    /// runner always calls this; the default ignores the id and calls [`verify`]. Only a
+    /// verifier that forwards requests elsewhere (the process adapter) overrides it: it
+    /// passes the id on, so the verifier's own logs name the case, and reports a
+    /// verifier that gave no usable answer as [`NoAnswer`].
+    ///
+    /// [`verify`]: Verifier::verify
+    fn verify_request(&self, id: &str, token: &str) -> Result<Verdict, NoAnswer> {
         let _ = id;
-        self.verify(token)
+        Ok(self.verify(token))
     }
 }
 
@@ -91,7 +96,7 @@ impl<A: Adapter + ?Sized> Adapter for Box<A> {
     fn info(&self) -> AdapterInfo {
         (**self).info()
     }
-    fn prepare(&self, policy: &Policy) -> Result<Box<dyn Verifier>, PrepareError> {
+    fn prepare(&self, policy: &Policy) -> Result<Box<dyn Verifier>, Verdict> {
         (**self).prepare(policy)
     }
 }
@@ -100,7 +105,7 @@ impl<A: Adapter + ?Sized> Adapter for std::sync::Arc<A> {
     fn info(&self) -> AdapterInfo {
         (**self).info()
     }
-    fn prepare(&self, policy: &Policy) -> Result<Box<dyn Verifier>, PrepareError> {
+    fn prepare(&self, policy: &Policy) -> Result<Box<dyn Verifier>, Verdict> {
         (**self).prepare(policy)
     }
 }

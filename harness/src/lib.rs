@@ -33,7 +33,7 @@ pub mod runner;
 pub mod suite;
 pub mod verdict;
 
-pub use adapter::{Adapter, AdapterInfo, Clock, PrepareError, Verifier};
+pub use adapter::{Adapter, AdapterInfo, Clock, NoAnswer, Verifier};
 pub use alg::Alg;
 pub use case::{Case, Expected, Severity};
 pub use context::Context;

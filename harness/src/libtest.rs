@@ -5,11 +5,11 @@
 //! `proptest-regressions/` are found next to its Cargo.toml.
 //!
 //! ```no_run
-//! # use jwt_conformance::{Adapter, AdapterInfo, Policy, PrepareError, Verifier};
+//! # use jwt_conformance::{Adapter, AdapterInfo, Policy, Verdict, Verifier};
 //! # struct MyAdapter;
 //! # impl Adapter for MyAdapter {
 //! #     fn info(&self) -> AdapterInfo { unimplemented!() }
-//! #     fn prepare(&self, _: &Policy) -> Result<Box<dyn Verifier>, PrepareError> { unimplemented!() }
+//! #     fn prepare(&self, _: &Policy) -> Result<Box<dyn Verifier>, Verdict> { unimplemented!() }
 //! # }
 //! jwt_conformance::main!(MyAdapter);
 //! ```
@@ -17,11 +17,11 @@
 //! The same, spelled out, for a harness with other settings (`.strict()`, a timeout):
 //!
 //! ```no_run
-//! # use jwt_conformance::{Adapter, AdapterInfo, Policy, PrepareError, Verifier};
+//! # use jwt_conformance::{Adapter, AdapterInfo, Policy, Verdict, Verifier};
 //! # struct MyAdapter;
 //! # impl Adapter for MyAdapter {
 //! #     fn info(&self) -> AdapterInfo { unimplemented!() }
-//! #     fn prepare(&self, _: &Policy) -> Result<Box<dyn Verifier>, PrepareError> { unimplemented!() }
+//! #     fn prepare(&self, _: &Policy) -> Result<Box<dyn Verifier>, Verdict> { unimplemented!() }
 //! # }
 //! // tests/conformance.rs, with `harness = false` for this test in Cargo.toml
 //! fn main() {

@@ -239,7 +239,7 @@ pub fn describe_observation(observation: &Observation) -> String {
         }
         Observation::Skipped(why) => format!("skipped: {why}"),
         Observation::Panicked(msg) => format!("a panic: {msg}"),
-        Observation::Verdict(Verdict::Broken { why }) => format!("no usable answer: {why}"),
+        Observation::NoAnswer(why) => format!("no usable answer: {why}"),
         Observation::TimedOut(limit) => format!("no answer within {limit:?}"),
     }
 }
@@ -286,7 +286,7 @@ fn judge(case: &Case, expected: &Expected, observation: &Observation) -> Judgeme
             false,
             format!("expected {wanted}, but the verifier panicked: {msg}"),
         ),
-        Observation::Verdict(Verdict::Broken { why }) => Judgement::new(
+        Observation::NoAnswer(why) => Judgement::new(
             VerdictLabel::Panicked,
             why.clone(),
             false,
@@ -423,9 +423,7 @@ mod tests {
 
     #[test]
     fn a_broken_answer_fails_even_where_a_rejection_was_expected() {
-        let broken = Observation::Verdict(Verdict::Broken {
-            why: "garbage reply: `oops`".to_string(),
-        });
+        let broken = Observation::NoAnswer("garbage reply: `oops`".to_string());
         let scored = score(
             &case(Level::Rfc),
             Observed::token(&broken),

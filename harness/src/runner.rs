@@ -1,7 +1,7 @@
 //! Runs cases against an adapter, isolating panics and hangs so that one bad verdict
 //! never stops the run.
 
-use crate::adapter::{Adapter, PrepareError};
+use crate::adapter::{Adapter, NoAnswer};
 use crate::case::Case;
 use crate::policy::Policy;
 use crate::verdict::{RejectKind, Verdict};
@@ -26,10 +26,32 @@ pub enum Observation {
     Unsupported(String),
     /// `prepare` or `verify` panicked, with the panic message.
     Panicked(String),
+    /// The verifier gave no usable answer (a verifier process that crashed or replied
+    /// garbage), with why.
+    NoAnswer(String),
     /// `prepare` plus `verify` ran past the time limit.
     TimedOut(Duration),
     /// The case was not run, and why.
     Skipped(String),
+}
+
+/// A verifier's answer as an observation.
+pub fn answered(answer: Result<Verdict, NoAnswer>) -> Observation {
+    match answer {
+        Ok(verdict) => Observation::Verdict(verdict),
+        Err(NoAnswer(why)) => Observation::NoAnswer(why),
+    }
+}
+
+/// What `prepare` answered for every token when it built no verifier.
+pub fn prepared_as(verdict: Verdict) -> Observation {
+    match verdict {
+        Verdict::Rejected { kind, message } => Observation::Refused { kind, message },
+        Verdict::Unsupported { why } => Observation::Unsupported(why),
+        Verdict::Accepted { .. } => Observation::NoAnswer(
+            "prepare built no verifier, yet answered `accepted` for every token".to_string(),
+        ),
+    }
 }
 
 /// The message carried by a panic payload.
@@ -67,11 +89,8 @@ pub fn observe_token(
         .name(format!("verify {id}"))
         .spawn(move || {
             let result = catch_unwind(AssertUnwindSafe(|| match adapter.prepare(&policy) {
-                Ok(verifier) => Observation::Verdict(verifier.verify_request(&id, &token)),
-                Err(PrepareError::Refused { kind, message }) => {
-                    Observation::Refused { kind, message }
-                }
-                Err(PrepareError::Unsupported(why)) => Observation::Unsupported(why),
+                Ok(verifier) => answered(verifier.verify_request(&id, &token)),
+                Err(verdict) => prepared_as(verdict),
             }));
             let observation = result.unwrap_or_else(|p| Observation::Panicked(panic_message(&*p)));
             // The receiver is gone if the case already timed out; nothing to do then.

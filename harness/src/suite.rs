@@ -243,7 +243,7 @@ fn points_at(case: &Case, base: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::adapter::{Clock, PrepareError, Verifier};
+    use crate::adapter::{Clock, Verifier};
     use crate::alg::Alg;
     use crate::outcome::Outcome;
     use crate::policy::Policy;
@@ -271,7 +271,7 @@ mod tests {
                 clock: Clock::Injectable,
             }
         }
-        fn prepare(&self, policy: &Policy) -> Result<Box<dyn Verifier>, PrepareError> {
+        fn prepare(&self, policy: &Policy) -> Result<Box<dyn Verifier>, Verdict> {
             Ok(Box::new(FetchingVerifier {
                 fetch: self.fetch,
                 policy: policy.clone(),

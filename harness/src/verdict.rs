@@ -101,11 +101,20 @@ pub enum Verdict {
         /// The library's own error message.
         message: String,
     },
-    /// The verifier cannot express this case (e.g. a check it does not offer).
+    /// The verifier cannot express this case (e.g. a check it does not offer): the case
+    /// is skipped.
     Unsupported { why: String },
-    /// The verifier gave no usable answer: it crashed, hung, or replied with something
-    /// that is not a verdict. Scored like a panic: a failure whatever was expected.
-    Broken { why: String },
+}
+
+impl fmt::Display for Verdict {
+    /// `accepted`, `rejected (kind): message` or `unsupported: why`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Verdict::Accepted { .. } => f.write_str("accepted"),
+            Verdict::Rejected { kind, message } => write!(f, "rejected ({kind}): {message}"),
+            Verdict::Unsupported { why } => write!(f, "unsupported: {why}"),
+        }
+    }
 }
 
 impl Verdict {
@@ -115,6 +124,11 @@ impl Verdict {
             kind,
             message: message.into(),
         }
+    }
+
+    /// Shorthand for "this policy or token cannot be expressed".
+    pub fn unsupported(why: impl Into<String>) -> Verdict {
+        Verdict::Unsupported { why: why.into() }
     }
 
     /// Shorthand for an acceptance with the claims as a JSON value; a non-object

@@ -16,9 +16,7 @@
 use jwt_conformance::case::{Case, Expected, Level, Scoring};
 use jwt_conformance::outcome::{describe_expected, signed_claims, Outcome};
 use jwt_conformance::runner::{observe_token, Observation, DEFAULT_TIMEOUT};
-use jwt_conformance::{
-    Adapter, AdapterInfo, Clock, Policy, PrepareError, Suite, Verdict, Verifier,
-};
+use jwt_conformance::{Adapter, AdapterInfo, Clock, Policy, Suite, Verdict, Verifier};
 use jwt_conformance_reference::{Choice, ReferenceAdapter, ReferenceVerifier};
 use std::sync::Arc;
 
@@ -35,7 +33,7 @@ impl Adapter for SystemClock {
         }
     }
 
-    fn prepare(&self, policy: &Policy) -> Result<Box<dyn Verifier>, PrepareError> {
+    fn prepare(&self, policy: &Policy) -> Result<Box<dyn Verifier>, Verdict> {
         assert_eq!(
             policy.now, None,
             "a system-clock run must not inject a time"

@@ -3,8 +3,8 @@
 
 use jwt_conformance::outcome::VerdictLabel;
 use jwt_conformance::{
-    Adapter, AdapterInfo, Alg, Clock, Manifest, Outcome, Policy, PrepareError, RejectKind, Report,
-    Suite, Verdict, Verifier,
+    Adapter, AdapterInfo, Alg, Clock, Manifest, Outcome, Policy, RejectKind, Report, Suite,
+    Verdict, Verifier,
 };
 use serde_json::json;
 use std::sync::Arc;
@@ -24,7 +24,7 @@ impl Adapter for Fake {
             clock: Clock::Injectable,
         }
     }
-    fn prepare(&self, _: &Policy) -> Result<Box<dyn Verifier>, PrepareError> {
+    fn prepare(&self, _: &Policy) -> Result<Box<dyn Verifier>, Verdict> {
         Ok(Box::new(FakeVerifier(self.answer)))
     }
 }

@@ -8,7 +8,7 @@ use crate::ReferenceVerifier;
 use jwt_conformance::forge;
 use jwt_conformance::rules::{base64url, json, Choice};
 use jwt_conformance::{
-    Adapter, AdapterInfo, Alg, Clock, Jwk, Policy, PrepareError, RejectKind, Verdict, Verifier,
+    Adapter, AdapterInfo, Alg, Clock, Jwk, Policy, RejectKind, Verdict, Verifier,
 };
 use serde_json::{Map, Number, Value};
 
@@ -94,7 +94,7 @@ impl Adapter for FlawedAdapter {
         }
     }
 
-    fn prepare(&self, policy: &Policy) -> Result<Box<dyn Verifier>, PrepareError> {
+    fn prepare(&self, policy: &Policy) -> Result<Box<dyn Verifier>, Verdict> {
         let mut policy = policy.clone();
         if self.flaw == Flaw::IgnoresAudience {
             policy.audience.clear();

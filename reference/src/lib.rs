@@ -46,7 +46,7 @@ pub mod verifier;
 pub use jwt_conformance::rules::{Choice, Rejection};
 pub use verifier::ReferenceVerifier;
 
-use jwt_conformance::{Adapter, AdapterInfo, Alg, Clock, Policy, PrepareError, Verifier};
+use jwt_conformance::{Adapter, AdapterInfo, Alg, Clock, Policy, Verdict, Verifier};
 
 /// A reference verifier as a jwt-conformance [`Adapter`]: [`ReferenceAdapter::STRICT`]
 /// takes every choice the RFCs leave open the strict way, [`ReferenceAdapter::LENIENT`]
@@ -96,7 +96,7 @@ impl Adapter for ReferenceAdapter {
         }
     }
 
-    fn prepare(&self, policy: &Policy) -> Result<Box<dyn Verifier>, PrepareError> {
+    fn prepare(&self, policy: &Policy) -> Result<Box<dyn Verifier>, Verdict> {
         Ok(Box::new(ReferenceVerifier::new(policy, self.choice)))
     }
 }

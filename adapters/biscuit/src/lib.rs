@@ -25,9 +25,7 @@ use biscuit::{
     ClaimPresenceOptions, Empty, Presence, TemporalOptions, Validation, ValidationOptions, JWT,
 };
 use chrono::{DateTime, Duration, Utc};
-use jwt_conformance::{
-    Adapter, AdapterInfo, Alg, Clock, Policy, PrepareError, RejectKind, Verdict, Verifier,
-};
+use jwt_conformance::{Adapter, AdapterInfo, Alg, Clock, Policy, RejectKind, Verdict, Verifier};
 use serde_json::{Map, Value};
 
 /// The version of biscuit this adapter is built against (checked against Cargo.lock by
@@ -100,8 +98,8 @@ impl Adapter for BiscuitAdapter {
         }
     }
 
-    fn prepare(&self, policy: &Policy) -> Result<Box<dyn Verifier>, PrepareError> {
-        let unsupported = |why: String| Err(PrepareError::Unsupported(why));
+    fn prepare(&self, policy: &Policy) -> Result<Box<dyn Verifier>, Verdict> {
+        let unsupported = |why: String| Err(Verdict::unsupported(why));
         if policy.typ.is_some() {
             return unsupported("biscuit has no `typ` check".to_string());
         }
@@ -137,16 +135,17 @@ impl Adapter for BiscuitAdapter {
         let epsilon = i64::try_from(policy.leeway)
             .ok()
             .and_then(Duration::try_seconds)
-            .ok_or_else(|| PrepareError::Unsupported("leeway out of range".to_string()))?;
-        let now = match policy.now {
-            Some(now) => Some(DateTime::<Utc>::from_timestamp(now, 0).ok_or_else(|| {
-                PrepareError::Unsupported("time out of chrono's range".to_string())
-            })?),
-            None => None,
-        };
+            .ok_or_else(|| Verdict::unsupported("leeway out of range".to_string()))?;
+        let now =
+            match policy.now {
+                Some(now) => Some(DateTime::<Utc>::from_timestamp(now, 0).ok_or_else(|| {
+                    Verdict::unsupported("time out of chrono's range".to_string())
+                })?),
+                None => None,
+            };
         let jwks: JWKSet<Empty> = serde_json::to_value(&policy.keys)
             .and_then(serde_json::from_value)
-            .map_err(|e| PrepareError::Refused {
+            .map_err(|e| Verdict::Rejected {
                 kind: RejectKind::Key,
                 message: format!("biscuit cannot read the JWK Set: {e}"),
             })?;

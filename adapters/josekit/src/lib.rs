@@ -21,9 +21,7 @@ use josekit::jwk::{Jwk, JwkSet};
 use josekit::jws::{self, JwsHeader, JwsVerifier};
 use josekit::jwt::{self, JwtPayloadValidator};
 use josekit::JoseError;
-use jwt_conformance::{
-    Adapter, AdapterInfo, Alg, Clock, Policy, PrepareError, RejectKind, Verdict, Verifier,
-};
+use jwt_conformance::{Adapter, AdapterInfo, Alg, Clock, Policy, RejectKind, Verdict, Verifier};
 use std::time::{Duration, SystemTime};
 
 /// The version of josekit this adapter is built against (checked against Cargo.lock by
@@ -77,8 +75,8 @@ impl Adapter for JosekitAdapter {
         }
     }
 
-    fn prepare(&self, policy: &Policy) -> Result<Box<dyn Verifier>, PrepareError> {
-        let unsupported = |why: &str| Err(PrepareError::Unsupported(why.to_string()));
+    fn prepare(&self, policy: &Policy) -> Result<Box<dyn Verifier>, Verdict> {
+        let unsupported = |why: &str| Err(Verdict::unsupported(why.to_string()));
         if policy.leeway != 0 {
             return unsupported("josekit's JwtPayloadValidator has no leeway");
         }
@@ -91,7 +89,7 @@ impl Adapter for JosekitAdapter {
         for claim in &policy.required_claims {
             // `set_issuer` makes `iss` required; nothing else can be required.
             if !(claim == "exp" || claim == "iss" && policy.issuer.is_some()) {
-                return Err(PrepareError::Unsupported(format!(
+                return Err(Verdict::unsupported(format!(
                     "josekit's JwtPayloadValidator cannot require the claim {claim:?}"
                 )));
             }
@@ -99,7 +97,7 @@ impl Adapter for JosekitAdapter {
         let mut validator = JwtPayloadValidator::new();
         if let Some(now) = policy.now {
             let now = u64::try_from(now).map_err(|_| {
-                PrepareError::Unsupported("josekit's clock cannot be negative".to_string())
+                Verdict::unsupported("josekit's clock cannot be negative".to_string())
             })?;
             let now = SystemTime::UNIX_EPOCH + Duration::from_secs(now);
             validator.set_base_time(now);
@@ -113,11 +111,11 @@ impl Adapter for JosekitAdapter {
         if let Some(audience) = policy.audience.first() {
             validator.set_audience(audience);
         }
-        let text = serde_json::to_vec(&policy.keys).map_err(|e| PrepareError::Refused {
+        let text = serde_json::to_vec(&policy.keys).map_err(|e| Verdict::Rejected {
             kind: RejectKind::Key,
             message: e.to_string(),
         })?;
-        let jwk_set = JwkSet::from_bytes(text).map_err(|e| PrepareError::Refused {
+        let jwk_set = JwkSet::from_bytes(text).map_err(|e| Verdict::Rejected {
             kind: RejectKind::Key,
             message: format!("josekit cannot read the JWK Set: {e}"),
         })?;

@@ -16,7 +16,7 @@
 //! skipped.
 
 use jsonwebtoken::crypto::aws_lc;
-use jwt_conformance::{Adapter, AdapterInfo, Policy, PrepareError, Verifier};
+use jwt_conformance::{Adapter, AdapterInfo, Policy, Verdict, Verifier};
 use jwt_conformance_jsonwebtoken::BackendAdapter;
 
 pub use jwt_conformance_jsonwebtoken::LIBRARY_VERSION;
@@ -41,7 +41,7 @@ impl Adapter for JsonwebtokenAwsLcAdapter {
         AWS_LC.info()
     }
 
-    fn prepare(&self, policy: &Policy) -> Result<Box<dyn Verifier>, PrepareError> {
+    fn prepare(&self, policy: &Policy) -> Result<Box<dyn Verifier>, Verdict> {
         AWS_LC.prepare(policy)
     }
 }

@@ -26,9 +26,7 @@ use jsonwebtoken::crypto::{rust_crypto, CryptoProvider};
 use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{decode, decode_header, Algorithm, DecodingKey, Validation};
-use jwt_conformance::{
-    Adapter, AdapterInfo, Alg, Clock, Policy, PrepareError, RejectKind, Verdict, Verifier,
-};
+use jwt_conformance::{Adapter, AdapterInfo, Alg, Clock, Policy, RejectKind, Verdict, Verifier};
 use serde_json::Value;
 
 /// The version of jsonwebtoken this adapter is built against (checked against
@@ -51,7 +49,7 @@ impl Adapter for JsonwebtokenAdapter {
         RUST_CRYPTO.info()
     }
 
-    fn prepare(&self, policy: &Policy) -> Result<Box<dyn Verifier>, PrepareError> {
+    fn prepare(&self, policy: &Policy) -> Result<Box<dyn Verifier>, Verdict> {
         RUST_CRYPTO.prepare(policy)
     }
 }
@@ -71,7 +69,7 @@ impl BackendAdapter {
 
     /// Installs this adapter's provider as the process default, or reports that another
     /// backend got there first (the default can only be set once per process).
-    fn install_provider(&self) -> Result<(), PrepareError> {
+    fn install_provider(&self) -> Result<(), Verdict> {
         // On failure `install_default` hands back the provider it was given, not the one
         // installed, so the installed one is read back.
         let _ = self.provider.install_default();
@@ -79,7 +77,7 @@ impl BackendAdapter {
         if installed.is_some_and(|p| std::ptr::eq(p, self.provider)) {
             Ok(())
         } else {
-            Err(PrepareError::Unsupported(
+            Err(Verdict::unsupported(
                 "another jsonwebtoken backend is already installed in this process".to_string(),
             ))
         }
@@ -121,17 +119,17 @@ impl Adapter for BackendAdapter {
         }
     }
 
-    fn prepare(&self, policy: &Policy) -> Result<Box<dyn Verifier>, PrepareError> {
+    fn prepare(&self, policy: &Policy) -> Result<Box<dyn Verifier>, Verdict> {
         Ok(Box::new(self.verifier(policy)?))
     }
 }
 
 impl BackendAdapter {
     /// The prepared verifier, unboxed.
-    fn verifier(&self, policy: &Policy) -> Result<JsonwebtokenVerifier, PrepareError> {
+    fn verifier(&self, policy: &Policy) -> Result<JsonwebtokenVerifier, Verdict> {
         self.install_provider()?;
         if policy.typ.is_some() {
-            return Err(PrepareError::Unsupported(
+            return Err(Verdict::unsupported(
                 "jsonwebtoken's Validation has no `typ` check".to_string(),
             ));
         }
@@ -140,7 +138,7 @@ impl BackendAdapter {
             .iter()
             .find(|c| !SPEC_CLAIMS.contains(&c.as_str()))
         {
-            return Err(PrepareError::Unsupported(format!(
+            return Err(Verdict::unsupported(format!(
                 "jsonwebtoken can only require exp, nbf, aud, iss and sub, not {claim:?}"
             )));
         }
@@ -150,7 +148,7 @@ impl BackendAdapter {
             .filter_map(|a| to_library_alg(*a))
             .collect();
         if algorithms.is_empty() {
-            return Err(PrepareError::Unsupported(
+            return Err(Verdict::unsupported(
                 "none of the policy's algorithms is supported by jsonwebtoken".to_string(),
             ));
         }
@@ -168,7 +166,7 @@ impl BackendAdapter {
         }
         let jwks: JwkSet = serde_json::to_value(&policy.keys)
             .and_then(serde_json::from_value)
-            .map_err(|e| PrepareError::Refused {
+            .map_err(|e| Verdict::Rejected {
                 kind: RejectKind::Key,
                 message: format!("jsonwebtoken cannot read the JWK Set: {e}"),
             })?;
@@ -329,7 +327,7 @@ mod tests {
             Box::leak(Box::new(rust_crypto::DEFAULT_PROVIDER.clone()));
         let other = BackendAdapter::new("other", copy);
         match other.prepare(&policy) {
-            Err(PrepareError::Unsupported(why)) => assert!(why.contains("already installed")),
+            Err(Verdict::Unsupported { why }) => assert!(why.contains("already installed")),
             Err(e) => panic!("unexpected error {e}"),
             Ok(_) => panic!("a second backend must not run"),
         }

@@ -40,7 +40,7 @@ use jwt_compact::{
     ValidationError,
 };
 use jwt_conformance::{
-    Adapter, AdapterInfo, Alg, Clock, Jwk, Policy, PrepareError, RejectKind, Verdict, Verifier,
+    Adapter, AdapterInfo, Alg, Clock, Jwk, Policy, RejectKind, Verdict, Verifier,
 };
 use serde_json::{Map, Value};
 
@@ -175,8 +175,8 @@ impl Adapter for JwtCompactAdapter {
         }
     }
 
-    fn prepare(&self, policy: &Policy) -> Result<Box<dyn Verifier>, PrepareError> {
-        let unsupported = |why: &str| Err(PrepareError::Unsupported(why.to_string()));
+    fn prepare(&self, policy: &Policy) -> Result<Box<dyn Verifier>, Verdict> {
+        let unsupported = |why: &str| Err(Verdict::unsupported(why.to_string()));
         if policy.issuer.is_some() {
             return unsupported("jwt-compact has no issuer check");
         }
@@ -191,20 +191,21 @@ impl Adapter for JwtCompactAdapter {
             .iter()
             .find(|c| *c != "exp" && *c != "nbf")
         {
-            return Err(PrepareError::Unsupported(format!(
+            return Err(Verdict::unsupported(format!(
                 "jwt-compact can only require exp and nbf, not {claim:?}"
             )));
         }
         let leeway = i64::try_from(policy.leeway)
             .ok()
             .and_then(Duration::try_seconds)
-            .ok_or_else(|| PrepareError::Unsupported("leeway out of range".to_string()))?;
-        let now = match policy.now {
-            Some(now) => Some(DateTime::<Utc>::from_timestamp(now, 0).ok_or_else(|| {
-                PrepareError::Unsupported("time out of chrono's range".to_string())
-            })?),
-            None => None,
-        };
+            .ok_or_else(|| Verdict::unsupported("leeway out of range".to_string()))?;
+        let now =
+            match policy.now {
+                Some(now) => Some(DateTime::<Utc>::from_timestamp(now, 0).ok_or_else(|| {
+                    Verdict::unsupported("time out of chrono's range".to_string())
+                })?),
+                None => None,
+            };
         let keys = policy
             .keys
             .keys

@@ -24,7 +24,7 @@
 //! unsupported. The adapter never re-checks a claim itself.
 
 use jwt_conformance::{
-    Adapter, AdapterInfo, Alg, Clock, Jwk, Policy, PrepareError, RejectKind, Verdict, Verifier,
+    Adapter, AdapterInfo, Alg, Clock, Jwk, Policy, RejectKind, Verdict, Verifier,
 };
 use jwt_simple::prelude::*;
 use jwt_simple::{Error, JWTError};
@@ -140,7 +140,7 @@ impl Adapter for JwtSimpleAdapter {
         }
     }
 
-    fn prepare(&self, policy: &Policy) -> Result<Box<dyn Verifier>, PrepareError> {
+    fn prepare(&self, policy: &Policy) -> Result<Box<dyn Verifier>, Verdict> {
         for claim in &policy.required_claims {
             let expressible = match claim.as_str() {
                 "exp" => true,
@@ -149,14 +149,14 @@ impl Adapter for JwtSimpleAdapter {
                 _ => false,
             };
             if !expressible {
-                return Err(PrepareError::Unsupported(format!(
+                return Err(Verdict::unsupported(format!(
                     "jwt-simple's VerificationOptions cannot require the claim {claim:?}"
                 )));
             }
         }
         let now = match policy.now {
             Some(now) => Some(UnixTimeStamp::from_secs(u64::try_from(now).map_err(
-                |_| PrepareError::Unsupported("jwt-simple's clock cannot be negative".to_string()),
+                |_| Verdict::unsupported("jwt-simple's clock cannot be negative".to_string()),
             )?)),
             None => None,
         };

@@ -48,7 +48,7 @@
 //! ## Failures
 //! A whole run uses one process. A verifier that answers garbage (not JSON, another id,
 //! a missing or mistyped field, a line over 64 MiB), crashes, or does not answer within
-//! the reply timeout fails that case with [`Verdict::Broken`], the answer or stderr
+//! the reply timeout fails that case with [`NoAnswer`], the answer or stderr
 //! quoted; the process is killed and a fresh one (with a fresh hello) serves the next
 //! case. If the fresh one does not complete the hello, every remaining case fails with
 //! that reason without another try. A verifier that does not complete the first hello
@@ -63,7 +63,7 @@ pub use protocol::PROTOCOL_VERSION;
 pub use protocol::{parse_hello, parse_result, Hello};
 
 use child::{Child, Reply, MAX_LINE};
-use jwt_conformance::{Adapter, AdapterInfo, Policy, PrepareError, Verdict, Verifier};
+use jwt_conformance::{Adapter, AdapterInfo, NoAnswer, Policy, RejectKind, Verdict, Verifier};
 use std::fmt;
 use std::process::ExitStatus;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -201,7 +201,7 @@ impl Adapter for ProcessAdapter {
     }
 
     /// Nothing to build: the policy travels with each verify request.
-    fn prepare(&self, policy: &Policy) -> Result<Box<dyn Verifier>, PrepareError> {
+    fn prepare(&self, policy: &Policy) -> Result<Box<dyn Verifier>, Verdict> {
         Ok(Box::new(ProcessVerifier {
             shared: Arc::clone(&self.shared),
             policy: policy.clone(),
@@ -216,16 +216,19 @@ struct ProcessVerifier {
 }
 
 impl Verifier for ProcessVerifier {
-    /// A request outside the runner: numbered `request-N`.
+    /// A request outside the runner, numbered `request-N`. A verifier that gives no
+    /// usable answer is reported as a rejection of kind `other` naming why; the runner
+    /// calls [`Verifier::verify_request`], which reports it as no answer.
     fn verify(&self, token: &str) -> Verdict {
         let n = self.shared.requests.fetch_add(1, Ordering::Relaxed) + 1;
         self.shared
             .verify(&format!("request-{n}"), token, &self.policy)
+            .unwrap_or_else(|e| Verdict::rejected(RejectKind::Other, e.to_string()))
     }
 
     /// The request's id (the case id, `control/CASE_ID`, `property/NAME#N`) is the
     /// protocol message's `id`, so the verifier's own logs name the case.
-    fn verify_request(&self, id: &str, token: &str) -> Verdict {
+    fn verify_request(&self, id: &str, token: &str) -> Result<Verdict, NoAnswer> {
         self.shared.verify(id, token, &self.policy)
     }
 }
@@ -288,7 +291,7 @@ impl Shared {
 
     /// One case: (re)start the process if needed, ask, and read the answer. Anything but
     /// a well-formed answer in time fails the case and retires the process.
-    fn verify(&self, id: &str, token: &str, policy: &Policy) -> Verdict {
+    fn verify(&self, id: &str, token: &str, policy: &Policy) -> Result<Verdict, NoAnswer> {
         let mut process = self.lock();
         let deadline = deadline_after(self.timeout);
         let mut child = match std::mem::replace(&mut *process, Process::Retired) {
@@ -298,22 +301,22 @@ impl Shared {
                 Err(e) => {
                     let why = format!("the verifier process could not be restarted: {e}");
                     *process = Process::Unusable(why.clone());
-                    return Verdict::Broken { why };
+                    return Err(NoAnswer(why));
                 }
             },
             Process::Unusable(why) => {
                 *process = Process::Unusable(why.clone());
-                return Verdict::Broken { why };
+                return Err(NoAnswer(why));
             }
         };
         match self.exchange(&mut child, id, token, policy, deadline) {
             Ok(verdict) => {
                 *process = Process::Live(child);
-                verdict
+                Ok(verdict)
             }
             Err(why) => {
                 child.kill();
-                Verdict::Broken { why }
+                Err(NoAnswer(why))
             }
         }
     }

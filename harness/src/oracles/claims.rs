@@ -154,9 +154,7 @@ pub fn same_verdict(a: &Observation, b: &Observation) -> bool {
 pub fn is_breakdown(o: &Observation) -> bool {
     matches!(
         o,
-        Observation::Panicked(_)
-            | Observation::TimedOut(_)
-            | Observation::Verdict(Verdict::Broken { .. })
+        Observation::Panicked(_) | Observation::TimedOut(_) | Observation::NoAnswer(_)
     )
 }
 

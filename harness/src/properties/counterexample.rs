@@ -111,7 +111,7 @@ pub fn describe_observation(o: &Observation) -> String {
             format!("rejected ({kind}): {message}")
         }
         Observation::Verdict(Verdict::Unsupported { why }) => format!("unsupported: {why}"),
-        Observation::Verdict(Verdict::Broken { why }) => format!("no usable answer: {why}"),
+        Observation::NoAnswer(why) => format!("no usable answer: {why}"),
         Observation::Refused { kind, message } => format!("refused the policy ({kind}): {message}"),
         Observation::Unsupported(why) => format!("cannot express the policy: {why}"),
         Observation::Panicked(msg) => format!("panicked: {msg}"),
@@ -127,9 +127,7 @@ pub fn verdict_label(o: &Observation) -> VerdictLabel {
         Observation::Verdict(Verdict::Rejected { .. }) | Observation::Refused { .. } => {
             VerdictLabel::Rejected
         }
-        Observation::Panicked(_) | Observation::Verdict(Verdict::Broken { .. }) => {
-            VerdictLabel::Panicked
-        }
+        Observation::Panicked(_) | Observation::NoAnswer(_) => VerdictLabel::Panicked,
         Observation::TimedOut(_) => VerdictLabel::TimedOut,
         Observation::Verdict(Verdict::Unsupported { .. })
         | Observation::Unsupported(_)

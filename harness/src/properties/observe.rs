@@ -1,9 +1,9 @@
 //! Prepares one verifier per generated policy and sends it every token of the case,
 //! isolating panics and hangs the way the case runner does.
 
-use crate::adapter::{Adapter, PrepareError};
+use crate::adapter::Adapter;
 use crate::policy::Policy;
-use crate::runner::{panic_message, Observation};
+use crate::runner::{answered, panic_message, prepared_as, Observation};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::mpsc;
 use std::sync::Arc;
@@ -36,12 +36,8 @@ pub(crate) fn observe_all(
             let prepared = catch_unwind(AssertUnwindSafe(|| adapter.prepare(&policy)));
             let verifier = match prepared {
                 Ok(Ok(verifier)) => verifier,
-                Ok(Err(PrepareError::Refused { kind, message })) => {
-                    let _ = tx.send(Step::NotPrepared(Observation::Refused { kind, message }));
-                    return;
-                }
-                Ok(Err(PrepareError::Unsupported(why))) => {
-                    let _ = tx.send(Step::NotPrepared(Observation::Unsupported(why)));
+                Ok(Err(verdict)) => {
+                    let _ = tx.send(Step::NotPrepared(prepared_as(verdict)));
                     return;
                 }
                 Err(p) => {
@@ -55,7 +51,7 @@ pub(crate) fn observe_all(
             for (id, token) in &owned {
                 let observation =
                     catch_unwind(AssertUnwindSafe(|| verifier.verify_request(id, token)))
-                        .map(Observation::Verdict)
+                        .map(answered)
                         .unwrap_or_else(|p| Observation::Panicked(panic_message(&*p)));
                 // The receiver is gone once a token timed out; nothing left to do.
                 if tx.send(Step::Verified(observation)).is_err() {
