@@ -37,6 +37,10 @@ pub struct AdapterInfo {
     pub algorithms: Vec<Alg>,
     /// Whether `Policy::now` is honoured.
     pub clock: Clock,
+    /// Whether the verifier can fetch its keys from a remote JWK Set
+    /// ([`Policy::jwks`](crate::Policy::jwks)); cases that need it are skipped otherwise.
+    #[serde(default)]
+    pub remote_jwks: bool,
 }
 
 /// A verifier that gave no usable answer: it crashed, hung, or replied with something

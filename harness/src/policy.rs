@@ -30,6 +30,27 @@ pub struct Policy {
     /// The current time for adapters whose clock can be injected; `None` means the
     /// verifier uses the system clock.
     pub now: Option<i64>,
+    /// A remote key set the verifier must fetch its keys from, with the cache settings
+    /// the case needs; `None` for the ordinary cases, whose keys are all in `keys`.
+    /// Absent from the protocol's policy object when `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jwks: Option<RemoteJwks>,
+}
+
+/// A remote JWK Set (a JWKS endpoint, RFC 7517 section 5; OpenID Connect's `jwks_uri`)
+/// and how long the verifier may keep what it fetched.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RemoteJwks {
+    /// Where the key set is served (always a loopback URL in this suite).
+    pub uri: String,
+    /// The least time between two fetches made because a token names a key the cached
+    /// set lacks: an unknown-`kid` flood must not become a request flood.
+    pub cooldown_ms: u64,
+    /// How long a fetched set may be used before it is fetched again.
+    pub max_age_ms: u64,
+    /// How long a fetch may take before it is abandoned.
+    pub timeout_ms: u64,
 }
 
 fn null_as_empty<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
@@ -49,6 +70,7 @@ impl Policy {
             leeway: 0,
             typ: None,
             now,
+            jwks: None,
         }
     }
 

@@ -269,6 +269,7 @@ mod tests {
                 version: "0".into(),
                 algorithms: Alg::ALL.to_vec(),
                 clock: Clock::Injectable,
+                remote_jwks: false,
             }
         }
         fn prepare(&self, policy: &Policy) -> Result<Box<dyn Verifier>, Verdict> {

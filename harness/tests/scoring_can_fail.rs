@@ -22,6 +22,7 @@ impl Adapter for Fake {
             version: "0".into(),
             algorithms: Alg::ALL.to_vec(),
             clock: Clock::Injectable,
+            remote_jwks: false,
         }
     }
     fn prepare(&self, _: &Policy) -> Result<Box<dyn Verifier>, Verdict> {

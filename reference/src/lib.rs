@@ -93,6 +93,7 @@ impl Adapter for ReferenceAdapter {
             version: env!("CARGO_PKG_VERSION").to_string(),
             algorithms: Alg::ALL.to_vec(),
             clock: Clock::Injectable,
+            remote_jwks: false,
         }
     }
 

@@ -95,6 +95,7 @@ impl Adapter for BiscuitAdapter {
                 .filter(|a| to_library_alg(*a).is_some())
                 .collect(),
             clock: Clock::Injectable,
+            remote_jwks: false,
         }
     }
 

@@ -72,6 +72,7 @@ impl Adapter for JosekitAdapter {
             version: LIBRARY_VERSION.to_string(),
             algorithms: Alg::ALL.to_vec(),
             clock: Clock::Injectable,
+            remote_jwks: false,
         }
     }
 

@@ -116,6 +116,7 @@ impl Adapter for BackendAdapter {
                 .filter(|a| to_library_alg(*a).is_some())
                 .collect(),
             clock: Clock::System,
+            remote_jwks: false,
         }
     }
 

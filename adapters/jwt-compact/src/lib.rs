@@ -172,6 +172,7 @@ impl Adapter for JwtCompactAdapter {
             version: LIBRARY_VERSION.to_string(),
             algorithms: ALGORITHMS.to_vec(),
             clock: Clock::Injectable,
+            remote_jwks: false,
         }
     }
 

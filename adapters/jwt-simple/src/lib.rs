@@ -137,6 +137,7 @@ impl Adapter for JwtSimpleAdapter {
             version: LIBRARY_VERSION.to_string(),
             algorithms: ALGORITHMS.to_vec(),
             clock: Clock::Injectable,
+            remote_jwks: false,
         }
     }
 

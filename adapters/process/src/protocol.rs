@@ -97,6 +97,7 @@ pub fn parse_hello(line: &[u8]) -> Result<Hello, String> {
             version,
             algorithms,
             clock,
+            remote_jwks: false,
         },
         notes,
     })

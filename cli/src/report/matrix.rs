@@ -325,6 +325,7 @@ pub(crate) mod tests {
             version: "1.0".to_string(),
             algorithms: vec![],
             clock: Clock::Injectable,
+            remote_jwks: false,
         };
         Report::new(&info, jwt_conformance::case::Scoring::Default, results)
     }

@@ -16,7 +16,7 @@ pub(crate) const SLICE: Duration = Duration::from_millis(10);
 const BLOCK: usize = 8 * 1024;
 
 /// What a reply's body is made of.
-#[derive(Clone)]
+#[derive(Clone, PartialEq, Eq)]
 pub(crate) enum Body {
     /// Bytes held in memory (small documents).
     Bytes(Arc<[u8]>),

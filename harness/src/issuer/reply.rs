@@ -13,7 +13,7 @@ use std::time::Duration;
 /// Build one with a constructor, then adjust it:
 /// `Reply::json(&jwks).with_header("Cache-Control", "max-age=60")`,
 /// `Reply::json(&jwks).with_status(500)`, `Reply::status(503).after(Duration::from_secs(2))`.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Reply {
     pub(crate) status: u16,
     pub(crate) headers: Vec<(String, String)>,
