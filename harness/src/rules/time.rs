@@ -45,19 +45,18 @@ pub fn numeric_dates_are_numbers(claims: &Map<String, Value>, choice: Choice) ->
         }
         match claims.get(name) {
             None => {}
-            Some(Value::Number(n)) => {
-                if choice == Choice::Lenient {
-                    let v = n.as_f64().unwrap_or(f64::NAN);
-                    if !(0.0..=LENIENT_LIMIT).contains(&v) {
-                        return Err(Rejection::new(
-                            RejectKind::Malformed,
-                            format!(
-                                "`{name}` {n} is outside the NumericDates this verifier reads, 0 to 2^53 (RFC 8259 section 6)"
-                            ),
-                        ));
-                    }
-                }
+            Some(Value::Number(n))
+                if choice == Choice::Lenient
+                    && !(0.0..=LENIENT_LIMIT).contains(&n.as_f64().unwrap_or(f64::NAN)) =>
+            {
+                return Err(Rejection::new(
+                    RejectKind::Malformed,
+                    format!(
+                        "`{name}` {n} is outside the NumericDates this verifier reads, 0 to 2^53 (RFC 8259 section 6)"
+                    ),
+                ));
             }
+            Some(Value::Number(_)) => {}
             Some(other) => {
                 return Err(Rejection::new(
                     RejectKind::Malformed,
