@@ -6,10 +6,18 @@
 //! keep the original signature. Accept cases check the other half: nested values,
 //! Unicode, escapes, large numbers, nulls and empty values come back unchanged, and
 //! nothing from the header is merged into the claims.
+//!
+//! Levels: a signature that does not validate is `rfc` reject (RFC 7515 5.2). The
+//! claims set is "a completely valid JSON object" (RFC 7519 7.2 step 10) whose values
+//! "can be any JSON value" (RFC 7519 2), and "A JSON parser MUST accept all texts that
+//! conform to the JSON grammar" (RFC 8259 9): a claims set of ordinary JSON values is
+//! `rfc` accept. Integers beyond 2^53 are `strict` accept: RFC 8259 6 lets a parser
+//! approximate them or refuse them as out of range, and the suite's convention is the
+//! exact value (an acceptance may hand back the nearest double).
 
 use crate::alg::Alg;
 use crate::b64;
-use crate::case::{Case, CaseBuilder, Severity};
+use crate::case::{Case, CaseBuilder, Level, Severity};
 use crate::catalogue::common::{
     claims_with, default_header, header_with, policy, policy_for, signed, signed_bytes,
     signed_with_header, valid_claims,
@@ -21,11 +29,30 @@ use serde_json::{json, Value};
 const ALG: Alg = Alg::HS256;
 
 const SIGNATURE_REQ: &str = "RFC 7515 5.2 step 8: \"Validate the JWS Signature against the JWS \
-    Signing Input ASCII(BASE64URL(UTF8(JWS Protected Header)) || '.' || BASE64URL(JWS Payload))\"; \
-    any change to either part invalidates it";
-const CLAIMS_REQ: &str =
-    "RFC 7519 7.2: the claims set is the decoded payload, \"a completely valid JSON object\"; a \
-        verifier returns it as signed, neither merged with the header nor stripped of members";
+    Signing Input ASCII(BASE64URL(UTF8(JWS Protected Header)) || '.' || BASE64URL(JWS Payload)) in \
+    the manner defined for the algorithm being used\"; step 10: \"If none of the validations in \
+    step 9 succeeded, then the JWS MUST be considered invalid.\" Any change to either part of the \
+    signing input invalidates the MAC, and accepting a token whose signature does not validate is \
+    always an rfc failure";
+const CLAIMS_REQ: &str = "RFC 7519 7.2 step 10: \"Verify that the resulting octet sequence is a \
+    UTF-8-encoded representation of a completely valid JSON object conforming to RFC 7159 \
+    [RFC7159]; let the JWT Claims Set be this JSON object.\" RFC 7519 2: \"A Claim Value can be \
+    any JSON value.\" A verifier returns the claims set as signed, neither merged with the header \
+    nor stripped of members";
+const PARSER_MUST: &str = "RFC 8259 9: \"A JSON parser MUST accept all texts that conform to the \
+    JSON grammar.\" These values are ordinary JSON, well inside the limits section 9 lets a parser \
+    set, so refusing the token refuses a valid JWT (rfc)";
+const INTEROPERABLE: &str = "RFC 8259 6: \"numbers that are integers and are in the range \
+    [-(2**53)+1, (2**53)-1] are interoperable in the sense that implementations will agree exactly \
+    on their numeric values.\" These are the ends of that range, so refusing or altering them is \
+    an rfc failure";
+const BEYOND_2_53: &str = "RFC 8259 6: \"This specification allows implementations to set limits \
+    on the range and precision of numbers accepted. Since software that implements IEEE 754 \
+    binary64 (double precision) numbers [IEEE754] is generally available and widely used, good \
+    interoperability can be achieved by implementations that expect no more precision or range \
+    than these provide, in the sense that implementations will approximate JSON numbers within \
+    the expected precision.\" A verifier may refuse the number or hand back the nearest double; \
+    the exact value is the suite's convention (strict)";
 
 /// The claims-integrity cases.
 pub fn cases(ctx: &Context) -> Vec<Case> {
@@ -160,6 +187,7 @@ fn returned_unchanged(ctx: &Context) -> Vec<Case> {
             "nested-values",
             "Nested objects and arrays come back unchanged",
             Severity::Low,
+            (Level::Rfc, "RFC8259#section-9", PARSER_MUST),
             "claims holding objects inside arrays inside objects, and mixed arrays",
             with(json!({
                 "ctx": {
@@ -173,6 +201,7 @@ fn returned_unchanged(ctx: &Context) -> Vec<Case> {
             "unicode",
             "Non-ASCII claims come back unchanged",
             Severity::Low,
+            (Level::Rfc, "RFC8259#section-9", PARSER_MUST),
             "claims with accented Latin, Hebrew, CJK and an emoji written as raw UTF-8",
             with(json!({
                 "name": "Zoë Ünal", "rtl": "שלום", "cjk": "日本語", "key": "🔑",
@@ -182,6 +211,7 @@ fn returned_unchanged(ctx: &Context) -> Vec<Case> {
             "floats",
             "Fractional numbers come back unchanged",
             Severity::Low,
+            (Level::Rfc, "RFC8259#section-9", PARSER_MUST),
             "claims 0.1, 5e-324 (the smallest double) and 1.7976931348623157e308 (the largest)",
             with(json!({"ratio": 0.1, "tiny": 5e-324, "huge": 1.797_693_134_862_315_7e308})),
         ),
@@ -189,6 +219,7 @@ fn returned_unchanged(ctx: &Context) -> Vec<Case> {
             "null-and-empty-values",
             "Null and empty claims are kept, not dropped",
             Severity::Low,
+            (Level::Rfc, "RFC8259#section-9", PARSER_MUST),
             "claims null, \"\", [] and {}",
             with(json!({"nick": null, "note": "", "groups": [], "meta": {}})),
         ),
@@ -196,6 +227,7 @@ fn returned_unchanged(ctx: &Context) -> Vec<Case> {
             "integer-2-pow-53-minus-1",
             "The largest interoperable integers come back unchanged",
             Severity::Low,
+            (Level::Rfc, "RFC8259#section-6", INTEROPERABLE),
             "claims 9007199254740991 and -9007199254740991 (±(2^53-1))",
             with(json!({"big": 9_007_199_254_740_991_i64, "small": -9_007_199_254_740_991_i64})),
         ),
@@ -203,6 +235,7 @@ fn returned_unchanged(ctx: &Context) -> Vec<Case> {
             "integer-2-pow-53-plus-1",
             "An integer just beyond double precision comes back unchanged",
             Severity::Info,
+            (Level::Strict, "RFC8259#section-6", BEYOND_2_53),
             "claim 9007199254740993 (2^53+1), which a double rounds to 2^53",
             with(json!({"id": 9_007_199_254_740_993_u64})),
         ),
@@ -210,24 +243,19 @@ fn returned_unchanged(ctx: &Context) -> Vec<Case> {
             "integer-beyond-i64",
             "An integer beyond the signed 64-bit range comes back unchanged",
             Severity::Info,
+            (Level::Strict, "RFC8259#section-6", BEYOND_2_53),
             "claim 12345678901234567890, above i64::MAX and below u64::MAX",
             with(json!({"id": 12_345_678_901_234_567_890_u64})),
         ),
     ];
-    for (name, title, severity, what, claims) in variants {
-        let mut requirement = CLAIMS_REQ.to_string();
-        if severity == Severity::Info {
-            requirement.push_str(
-                "; RFC 8259 6 lets a parser limit precision, but a signed value silently rounded is \
-                    a value nobody signed: a verifier that cannot hold it exactly should reject the \
-                    token",
-            );
-        }
+    for (name, title, severity, (level, basis, why), what, claims) in variants {
         out.push(
             case(ctx, name, title)
+                .refs(["RFC7519#section-7.2", "RFC7519#section-2"])
+                .level(level, basis)
                 .severity(severity)
                 .sends(what)
-                .requirement(requirement)
+                .requirement(format!("{CLAIMS_REQ}. {why}"))
                 .token(signed(ALG, &claims))
                 .expect_accept(&claims)
                 .build(),
@@ -246,12 +274,14 @@ fn returned_unchanged(ctx: &Context) -> Vec<Case> {
         case(ctx, "escapes", "Escaped characters come back unescaped")
             .severity(Severity::Low)
             .refs(["RFC8259#section-7", "RFC7519#section-7.2"])
+            .rfc("RFC8259#section-9")
             .sends(concat!(
                 r#"a claim written with every JSON escape: \" \\ \/ \b \f \n \r \t \u00e9"#,
                 r#" and the surrogate pair \ud83d\udd11"#
             ))
             .requirement(format!(
-                "{CLAIMS_REQ}; RFC 8259 7 defines what each escape stands for"
+                "{CLAIMS_REQ}; RFC 8259 7 defines what each escape stands for, and the surrogate \
+                    pair is one character. {PARSER_MUST}"
             ))
             .token(signed_bytes(
                 ALG,
@@ -272,14 +302,17 @@ fn returned_unchanged(ctx: &Context) -> Vec<Case> {
             "Header members are not merged into the claims",
         )
         .severity(Severity::Medium)
-        .refs(["RFC7519#section-5.3", "RFC7519#section-7.2"])
+        .refs(["RFC7519#section-5.3", "RFC7515#section-4"])
+        .rfc("RFC7519#section-7.2")
         .sends(
             "a header with the extra members x-tenant and role, ignored as unknown, and ordinary \
                 claims",
         )
         .requirement(format!(
-            "{CLAIMS_REQ}; RFC 7515 4: unknown header parameters are ignored, and a header member \
-                is not a claim"
+            "{CLAIMS_REQ}. RFC 7515 4: \"Unless listed as a critical Header Parameter, per Section \
+                4.1.11, all Header Parameters not defined by this specification MUST be ignored \
+                when not understood.\" The claims set is the payload alone: a header member \
+                handed back as a claim is a claim nobody signed into it (rfc)"
         ))
         .token(signed_with_header(ALG, &header, &claims))
         .expect_accept(&claims)
@@ -288,6 +321,7 @@ fn returned_unchanged(ctx: &Context) -> Vec<Case> {
     out
 }
 
+#[track_caller]
 fn case(ctx: &Context, name: &str, title: &str) -> CaseBuilder {
     Case::builder(format!("claims-integrity/{name}"), title)
         .refs(["RFC7515#section-5.2", "RFC7519#section-7.2"])
@@ -295,9 +329,11 @@ fn case(ctx: &Context, name: &str, title: &str) -> CaseBuilder {
         .needs_algorithms(&[ALG])
 }
 
-/// A tampering case: reject for the signature.
+/// A tampering case: `rfc` reject for the signature.
+#[track_caller]
 fn rejects(ctx: &Context, name: &str, title: &str) -> CaseBuilder {
     case(ctx, name, title)
+        .rfc("RFC7515#section-5.2")
         .severity(Severity::Critical)
         .requirement(SIGNATURE_REQ)
         .expect_reject(RejectKind::Signature)

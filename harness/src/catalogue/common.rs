@@ -269,3 +269,14 @@ mod tests {
         assert_eq!(value("fullwidth").replace('\u{ff53}', "s"), expected);
     }
 }
+
+/// What RFC 7519 says about comparing `iss`, `aud` and other JSON strings, quoted
+/// exactly: section 7.3 makes the comparison of RFC 7159 section 8.3 (now RFC 8259
+/// section 8.3) binding, and section 2 applies no transformation to StringOrURI values.
+pub fn exact_comparison() -> &'static str {
+    "RFC 7519 7.3: \"These comparison rules MUST be used for all JSON string comparisons\", the \
+        rules of RFC 8259 8.3: \"Implementations that transform the textual representation into \
+        sequences of Unicode code units and then perform the comparison numerically, code unit by \
+        code unit, are interoperable\"; RFC 7519 2: \"StringOrURI values are compared as \
+        case-sensitive strings with no transformations or canonicalizations applied.\""
+}

@@ -5,7 +5,13 @@
 //! of texts", "the maximum depth of nesting" and "the range and precision of numbers",
 //! so where a token is valid but exceeds what a parser may reasonably refuse, either
 //! answer is conformant; a stack overflow or a quadratic blow-up is not
-//! (CVE-2025-27144, CVE-2025-30204).
+//! (CVE-2025-27144, CVE-2025-30204), and the runner fails a panic or a timeout at any
+//! level.
+//!
+//! Levels: a size has no hardened answer (no RFC names one), so the big tokens are
+//! `either` at `rfc`. Nesting 100,000 deep and a 100,000-digit number are past every
+//! default limit of hardened parsers, so refusing them is the `strict` answer. A token
+//! that is not three segments is `rfc` reject (RFC 7515 5.2 step 1).
 //!
 //! These tokens are built on every run, so they are assembled from bytes directly:
 //! one base64url pass and one MAC each.
@@ -23,9 +29,17 @@ use std::sync::Mutex;
 
 const ALG: Alg = Alg::HS256;
 
-const LIMITS: &str = "RFC 8259 9: \"An implementation may set limits on the size of texts that it \
-    accepts. An implementation may set limits on the maximum depth of nesting. An implementation \
-    may set limits on the range and precision of numbers.\"";
+const LIMITS: &str = "RFC 8259 9: \"A JSON parser MUST accept all texts that conform to the JSON \
+    grammar. A JSON parser MAY accept non-JSON forms or extensions. An implementation may set \
+    limits on the size of texts that it accepts. An implementation may set limits on the maximum \
+    depth of nesting. An implementation may set limits on the range and precision of numbers.\"";
+/// Why the size cases are `either`.
+const SIZE_OPEN: &str = "Neither answer is the hardened one: no RFC names a size, and a verifier \
+    that accepts must hand back exactly the signed claims, one that refuses must do so without \
+    crashing or hanging (either, rfc)";
+const SIZE_EITHER: &str =
+    "RFC 8259 9 lets a parser set limits on the size of texts it accepts, and \
+    no JOSE RFC sets one: accepting with exactly the signed claims is conformant too";
 
 /// The resource-limit cases.
 pub fn cases(ctx: &Context) -> Vec<Case> {
@@ -70,31 +84,29 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
             "a valid token whose claims include a 750,000-character string: about 1,000,000 bytes",
         )
         .refs(["RFC8259#section-9", "RFC7519#section-7.2"])
+        .rfc("RFC8259#section-9")
         .requirement(format!(
-            "RFC 7515 and RFC 7519 set no size limit, so the token is valid; {LIMITS} An accepting \
-                verifier returns exactly the signed claims."
+            "RFC 7515 and RFC 7519 set no size limit, so the token is valid. {LIMITS} {SIZE_OPEN}"
         ))
         .token(signed(ALG, &megabyte))
-        .expect_either(
-            "RFC 8259 9 lets a parser set limits on the size of texts it accepts; accepting with \
-                exactly the signed claims is conformant too",
-        )
+        .expect_either(SIZE_EITHER)
+        .control(control.clone())
         .build(),
         case(ctx, "sixteen-megabytes", "A valid token of about 16 MB")
             .severity(Severity::Info)
             .refs(["RFC8259#section-9", "CVE-2025-27144"])
+            .rfc("RFC8259#section-9")
             .sends(
                 "a valid token whose claims include a 12,000,000-character string: about 16,000,000 \
                     bytes",
             )
             .requirement(format!(
-                "{LIMITS} The verifier must answer within the time limit and not crash."
+                "RFC 7515 and RFC 7519 set no size limit, so the token is valid. {LIMITS} \
+                    {SIZE_OPEN}"
             ))
             .token(sixteen_megabytes(ctx))
-            .expect_either(
-                "RFC 8259 9 lets a parser refuse texts this large; no JOSE RFC sets a limit, so \
-                    accepting is conformant too",
-            )
+            .expect_either(SIZE_EITHER)
+            .control(control.clone())
             .build(),
         case(
             ctx,
@@ -107,13 +119,18 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
             "RFC7515#section-7.1",
             "RFC7519#section-7.2",
         ])
+        .rfc("RFC7515#section-5.2")
         .sends(
             "1,000,000 '.' characters: splitting on '.' before checking the count allocates a \
                 million segments",
         )
         .requirement(
-            "RFC 7515 7.1: a compact JWS has exactly three segments; anything else is rejected, \
-                without work proportional to the number of periods",
+            "RFC 7515 5.2 step 1: in the JWS Compact Serialization the three components are \
+                \"separated from the next by a single period ('.') character, resulting in exactly \
+                two delimiting period characters being used\"; \"If any of the listed steps \
+                fails, then the signature or MAC cannot be validated\", and RFC 7519 7.2: \"If any \
+                of the listed steps fail, then the JWT MUST be rejected\" (rfc). The answer must \
+                come without work proportional to the number of periods",
         )
         .token(".".repeat(1_000_000))
         .expect_reject(RejectKind::Malformed)
@@ -122,47 +139,49 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
         case(
             ctx,
             "nested-arrays-payload",
-            "A valid token with 100,000 nested arrays in a claim",
+            "A valid token with 100,000 nested arrays in a claim is rejected",
         )
         .severity(Severity::Medium)
         .refs(["RFC8259#section-9", "CVE-2025-27144"])
+        .strict("RFC8259#section-9")
         .sends(
             "a valid token with a claim \"nest\" of 100,000 nested arrays: valid JSON that \
                 overflows a recursive parser's stack",
         )
         .requirement(format!(
-            "{LIMITS} A depth limit is allowed, a stack overflow (which aborts the process) is not."
+            "{LIMITS} The JSON is valid, so accepting with exactly the signed claims is \
+                conformant; refusing nesting this deep is what a depth limit does, the hardened \
+                answer (strict). A stack overflow, which aborts the process, fails at any level"
         ))
         .token(with_raw("nest", &nested(100_000)))
-        .expect_either(
-            "RFC 8259 9 lets a parser limit nesting depth; the JSON is valid, so accepting is \
-                conformant too",
-        )
+        .expect_reject(RejectKind::Malformed)
+        .control(control.clone())
         .build(),
         case(
             ctx,
             "nested-objects-header",
-            "A valid token with 100,000 nested objects in the header",
+            "A valid token with 100,000 nested objects in the header is rejected",
         )
         .severity(Severity::Medium)
         .refs(["RFC8259#section-9", "RFC7515#section-4"])
+        .strict("RFC8259#section-9")
         .sends(
             "a header member \"x-nested\" of 100,000 nested objects, parsed before any signature \
                 check",
         )
         .requirement(format!(
-            "{LIMITS} The header is parsed before the signature is checked, so anyone can send \
-                this."
+            "{LIMITS} RFC 7515 4 has an unknown header member ignored once parsed, so accepting \
+                is conformant; refusing nesting this deep is what a depth limit does, the hardened \
+                answer (strict). The header is parsed before the signature is checked, so anyone \
+                can send this: a stack overflow fails at any level"
         ))
         .token(signed_bytes(
             ALG,
             nested_header.as_bytes(),
             claims.to_string().as_bytes(),
         ))
-        .expect_either(
-            "RFC 8259 9 lets a parser limit nesting depth, and RFC 7515 4 has the unknown member \
-                ignored if parsed",
-        )
+        .expect_reject(RejectKind::Malformed)
+        .control(control.clone())
         .build(),
         case(
             ctx,
@@ -171,36 +190,40 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
         )
         .severity(Severity::Low)
         .refs(["RFC7515#section-4", "RFC7515#section-7.1", "RFC8259#section-9"])
+        .rfc("RFC8259#section-9")
         .sends("a header with an unknown member \"x-padding\" of 65,536 characters")
         .requirement(format!(
-            "RFC 7515 4: unknown header parameters are ignored and no size limit is set, so the \
-                token is valid; {LIMITS}"
+            "RFC 7515 4: \"Unless listed as a critical Header Parameter, per Section 4.1.11, all \
+                Header Parameters not defined by this specification MUST be ignored when not \
+                understood.\" No size limit is set, so the token is valid. {LIMITS} {SIZE_OPEN}"
         ))
         .token(signed_with_header(ALG, &big_header, &claims))
-        .expect_either(
-            "RFC 8259 9 lets a parser set limits on the size of texts it accepts; accepting with \
-                exactly the signed claims is conformant too",
-        )
+        .expect_either(SIZE_EITHER)
+        .control(control.clone())
         .build(),
         case(
             ctx,
             "long-number",
-            "A valid token with a 100,000-digit number in a claim",
+            "A valid token with a 100,000-digit number in a claim is rejected",
         )
         .severity(Severity::Medium)
         .refs(["RFC8259#section-9", "RFC8259#section-6", "CVE-2020-10735"])
+        .strict("RFC8259#section-9")
         .sends(
             "a claim \"n\" of 1 followed by 99,999 zeros: quadratic to convert for \
                 arbitrary-precision parsers",
         )
         .requirement(format!(
-            "{LIMITS} The verifier must answer within the time limit."
+            "{LIMITS} RFC 8259 6: \"A JSON number such as 1E400 or \
+                3.141592653589793238462643383279 may indicate potential interoperability \
+                problems\". The JSON is valid, so accepting with exactly the signed claims is \
+                conformant; refusing a number far beyond binary64 is what a range limit does, the \
+                hardened answer (strict). The verifier must answer within the time limit at any \
+                level"
         ))
         .token(with_raw("n", &format!("1{}", "0".repeat(99_999))))
-        .expect_either(
-            "RFC 8259 6 and 9 let a parser limit the range of numbers; the JSON is valid, so \
-                accepting is conformant too",
-        )
+        .expect_reject(RejectKind::Malformed)
+        .control(control)
         .build(),
     ]
 }
@@ -245,6 +268,7 @@ fn sixteen_megabytes(ctx: &Context) -> String {
     token
 }
 
+#[track_caller]
 fn case(ctx: &Context, name: &str, title: &str) -> CaseBuilder {
     Case::builder(format!("resource-limits/{name}"), title)
         .refs(["RFC7515#section-7.1", "RFC7519#section-7.2"])

@@ -9,6 +9,18 @@
 //! Type confusion is the classic bypass: a verifier that checks `exp` only when it is
 //! a number, or casts it to an unsigned integer, accepts expired tokens
 //! (CVE-2026-25537; jwt-simple's negative NumericDate fix).
+//!
+//! Levels: the window is `rfc` wherever the token sits well inside or outside it, and
+//! `exp == now` without leeway is `rfc` reject, as is `nbf` one second ahead without
+//! leeway: RFC 7519 4.1.4 names exp the time "on or after which the JWT MUST NOT be
+//! accepted for processing", 4.1.5 names nbf the time "before which the JWT MUST NOT be
+//! accepted for processing". The other exact boundaries (the accepting side of each
+//! edge, and both sides of a leeway's edge) and sub-second fractions are `strict`, a
+//! convention of this suite: RFC 7519 only says "Implementers MAY provide for some small
+//! leeway", and RFC 8259 6 lets a parser limit the precision of numbers. The range of
+//! NumericDates is `strict` where RFC 8259 6 lets a parser refuse a valid date (negative
+//! or beyond 2^53) and `rfc` where every reading refuses the token. `iat` has no
+//! processing rule (RFC 7519 4.1.6), so every `iat` case is `strict`.
 
 use crate::alg::Alg;
 use crate::case::{Case, CaseBuilder, Severity};
@@ -42,6 +54,15 @@ const NUMERIC_DATE: &str = "RFC 7519 2: NumericDate is \"A JSON numeric value re
 const NUMBER_LIMITS: &str =
     "RFC 8259 6: \"This specification allows implementations to set limits on the range and \
         precision of numbers accepted.\"";
+const LEEWAY_MAY: &str = "RFC 7519 4.1.4 and 4.1.5: \"Implementers MAY provide for some small \
+    leeway, usually no more than a few minutes, to account for clock skew.\" How a verifier \
+    applies that leeway to the very second, and whether it reads fractions of a second, is not \
+    fixed: exact boundaries are a convention of this suite (strict), and a system clock cannot \
+    test them";
+const IAT_REQ: &str = "RFC 7519 4.1.6: \"The \"iat\" (issued at) claim identifies the time at \
+    which the JWT was issued. This claim can be used to determine the age of the JWT. Its value \
+    MUST be a number containing a NumericDate value. Use of this claim is OPTIONAL.\" It sets no \
+    processing rule, so refusing is hardening (strict)";
 
 /// The validity-window cases.
 pub fn cases(ctx: &Context) -> Vec<Case> {
@@ -66,8 +87,11 @@ fn window(ctx: &Context) -> Vec<Case> {
         )
         .severity(Severity::High)
         .refs(["RFC7519#section-4.1.4"])
+        .rfc("RFC7519#section-4.1.4")
         .sends("exp three hours before now, no leeway")
-        .requirement(EXP_REQ)
+        .requirement(format!(
+            "{EXP_REQ} Now is hours after exp, so the token MUST NOT be accepted (rfc)"
+        ))
         .token(signed(&claims_with(ctx, "exp", now - MARGIN)))
         .expect_reject(RejectKind::Expired)
         .control(control.clone())
@@ -79,8 +103,11 @@ fn window(ctx: &Context) -> Vec<Case> {
         )
         .severity(Severity::High)
         .refs(["RFC7519#section-4.1.5"])
+        .rfc("RFC7519#section-4.1.5")
         .sends("nbf three hours after now, no leeway")
-        .requirement(NBF_REQ)
+        .requirement(format!(
+            "{NBF_REQ} Now is hours before nbf, so the token MUST NOT be accepted (rfc)"
+        ))
         .token(signed(&claims_with(ctx, "nbf", now + MARGIN)))
         .expect_reject(RejectKind::NotYetValid)
         .control(control.clone())
@@ -92,9 +119,12 @@ fn window(ctx: &Context) -> Vec<Case> {
         )
         .severity(Severity::Low)
         .refs(["RFC7519#section-4.1.4"])
+        .rfc("RFC7519#section-4.1.4")
         .sends("exp equal to the current time, no leeway")
         .requirement(format!(
-            "{EXP_REQ} Now is not before exp == now, so the token has expired."
+            "RFC 7519 4.1.4: exp is \"the expiration time on or after which the JWT MUST NOT be \
+                accepted for processing\". {EXP_REQ} Now is exp itself and the policy grants no \
+                leeway, so the token has expired (rfc)"
         ))
         .token(signed(&claims_with(ctx, "exp", now)))
         .expect_reject(RejectKind::Expired)
@@ -109,9 +139,10 @@ fn window(ctx: &Context) -> Vec<Case> {
         )
         .severity(Severity::Low)
         .refs(["RFC7519#section-4.1.5"])
+        .strict("RFC7519#section-4.1.5")
         .sends("nbf equal to the current time, no leeway")
         .requirement(format!(
-            "{NBF_REQ} Now is equal to nbf, so the token is valid."
+            "{NBF_REQ} Now is equal to nbf, so the token is valid. {LEEWAY_MAY}"
         ))
         .needs_injectable_clock()
         .build(),
@@ -123,8 +154,11 @@ fn window(ctx: &Context) -> Vec<Case> {
         )
         .severity(Severity::Low)
         .refs(["RFC7519#section-4.1.4"])
+        .strict("RFC7519#section-4.1.4")
         .sends("exp one second after the current time, no leeway")
-        .requirement(EXP_REQ)
+        .requirement(format!(
+            "{EXP_REQ} Now is before exp, so the token is valid. {LEEWAY_MAY}"
+        ))
         .needs_injectable_clock()
         .build(),
         case(
@@ -134,8 +168,13 @@ fn window(ctx: &Context) -> Vec<Case> {
         )
         .severity(Severity::Low)
         .refs(["RFC7519#section-4.1.5"])
+        .rfc("RFC7519#section-4.1.5")
         .sends("nbf one second after the current time, no leeway")
-        .requirement(NBF_REQ)
+        .requirement(format!(
+            "RFC 7519 4.1.5: nbf is \"the time before which the JWT MUST NOT be accepted for \
+                processing\". {NBF_REQ} Now is a second before nbf and the policy grants no \
+                leeway, so the token is not valid yet: the mirror of exp == now (rfc)"
+        ))
         .token(signed(&claims_with(ctx, "nbf", now + 1)))
         .expect_reject(RejectKind::NotYetValid)
         .control(signed(&claims_with(ctx, "nbf", now)))
@@ -163,8 +202,13 @@ fn leeway(ctx: &Context) -> Vec<Case> {
         .policy(leeway_policy(ctx))
         .severity(Severity::Low)
         .refs(refs)
+        .rfc("RFC7519#section-4.1.4")
         .sends("exp 180 s before now under a 300 s leeway")
-        .requirement(EXP_REQ)
+        .requirement(format!(
+            "{EXP_REQ} The policy grants 300 s of leeway and exp is two minutes inside it, so the \
+                token is valid: refusing it ignores the leeway the verifier was configured with \
+                (rfc)"
+        ))
         .build(),
         case(
             ctx,
@@ -174,9 +218,11 @@ fn leeway(ctx: &Context) -> Vec<Case> {
         .policy(leeway_policy(ctx))
         .severity(Severity::High)
         .refs(refs)
+        .rfc("RFC7519#section-4.1.4")
         .sends("exp 420 s before now under a 300 s leeway")
         .requirement(format!(
-            "{EXP_REQ} The leeway is small and bounded; beyond it the token has expired."
+            "{EXP_REQ} The leeway is small and bounded; two minutes beyond it the token has \
+                expired and MUST NOT be accepted (rfc)"
         ))
         .token(signed(&claims_with(ctx, "exp", now - LEEWAY - SLACK)))
         .expect_reject(RejectKind::Expired)
@@ -191,8 +237,13 @@ fn leeway(ctx: &Context) -> Vec<Case> {
         .policy(leeway_policy(ctx))
         .severity(Severity::Low)
         .refs(refs)
+        .rfc("RFC7519#section-4.1.5")
         .sends("nbf 180 s after now under a 300 s leeway")
-        .requirement(NBF_REQ)
+        .requirement(format!(
+            "{NBF_REQ} The policy grants 300 s of leeway and nbf is two minutes inside it, so the \
+                token is valid: refusing it ignores the leeway the verifier was configured with \
+                (rfc)"
+        ))
         .build(),
         case(
             ctx,
@@ -202,8 +253,12 @@ fn leeway(ctx: &Context) -> Vec<Case> {
         .policy(leeway_policy(ctx))
         .severity(Severity::High)
         .refs(refs)
+        .rfc("RFC7519#section-4.1.5")
         .sends("nbf 420 s after now under a 300 s leeway")
-        .requirement(NBF_REQ)
+        .requirement(format!(
+            "{NBF_REQ} The leeway is small and bounded; two minutes beyond it the token is not \
+                valid yet and MUST NOT be accepted (rfc)"
+        ))
         .token(signed(&claims_with(ctx, "nbf", now + LEEWAY + SLACK)))
         .expect_reject(RejectKind::NotYetValid)
         .control(signed(&nbf_inside))
@@ -216,10 +271,11 @@ fn leeway(ctx: &Context) -> Vec<Case> {
         .policy(leeway_policy(ctx))
         .severity(Severity::Low)
         .refs(refs)
+        .strict("RFC7519#section-4.1.4")
         .sends("exp exactly 300 s before now under a 300 s leeway")
         .requirement(format!(
             "{EXP_REQ} With leeway the test is now < exp + leeway, and now == exp + leeway fails \
-                it."
+                it. {LEEWAY_MAY}"
         ))
         .token(signed(&claims_with(ctx, "exp", now - LEEWAY)))
         .expect_reject(RejectKind::Expired)
@@ -235,8 +291,12 @@ fn leeway(ctx: &Context) -> Vec<Case> {
         .policy(leeway_policy(ctx))
         .severity(Severity::Low)
         .refs(refs)
+        .strict("RFC7519#section-4.1.4")
         .sends("exp 299 s before now under a 300 s leeway")
-        .requirement(EXP_REQ)
+        .requirement(format!(
+            "{EXP_REQ} With leeway the test is now < exp + leeway, which holds by one second. \
+                {LEEWAY_MAY}"
+        ))
         .needs_injectable_clock()
         .build(),
         accepts(
@@ -248,9 +308,11 @@ fn leeway(ctx: &Context) -> Vec<Case> {
         .policy(leeway_policy(ctx))
         .severity(Severity::Low)
         .refs(refs)
+        .strict("RFC7519#section-4.1.5")
         .sends("nbf exactly 300 s after now under a 300 s leeway")
         .requirement(format!(
-            "{NBF_REQ} With leeway the test is nbf - leeway <= now, which holds at equality."
+            "{NBF_REQ} With leeway the test is nbf - leeway <= now, which holds at equality. \
+                {LEEWAY_MAY}"
         ))
         .needs_injectable_clock()
         .build(),
@@ -262,8 +324,12 @@ fn leeway(ctx: &Context) -> Vec<Case> {
         .policy(leeway_policy(ctx))
         .severity(Severity::Low)
         .refs(refs)
+        .strict("RFC7519#section-4.1.5")
         .sends("nbf 301 s after now under a 300 s leeway")
-        .requirement(NBF_REQ)
+        .requirement(format!(
+            "{NBF_REQ} With leeway the test is nbf - leeway <= now, which fails by one second. \
+                {LEEWAY_MAY}"
+        ))
         .token(signed(&claims_with(ctx, "nbf", now + LEEWAY + 1)))
         .expect_reject(RejectKind::NotYetValid)
         .control(signed(&nbf_edge))
@@ -286,12 +352,17 @@ fn presence_and_iat(ctx: &Context) -> Vec<Case> {
             "A token without the required exp is rejected",
         )
         .severity(Severity::High)
-        .refs(["RFC7519#section-4.1.4", "RFC7519#section-7.2"])
+        .refs(["RFC7519#section-4.1.4", "RFC7519#section-4"])
+        .rfc("RFC7519#section-4")
         .sends("no exp claim; the policy requires exp")
         .requirement(
-            "RFC 7519 4: claims are optional \"unless otherwise specified\"; the policy specifies \
-                exp, and a token that never expires must not pass a verifier configured to require \
-                expiry",
+            "RFC 7519 4: \"The set of claims that a JWT must contain to be considered valid is \
+                context dependent and is outside the scope of this specification\"; RFC 7519 4.1: \
+                \"Applications using JWTs should define which specific claims they use and when \
+                they are required or optional.\" The policy is that definition and requires exp: \
+                without it the JWT is not valid in this context, and no RFC lets a verifier accept \
+                a token its application's rules make invalid (rfc). A token that never expires must \
+                not pass a verifier configured to require expiry",
         )
         .token(signed(&claims_without(ctx, "exp")))
         .expect_reject(RejectKind::MissingClaim)
@@ -306,24 +377,26 @@ fn presence_and_iat(ctx: &Context) -> Vec<Case> {
         .policy(no_required_claims)
         .severity(Severity::Low)
         .refs(["RFC7519#section-4.1.4", "RFC7519#section-4"])
+        .rfc("RFC7519#section-4.1.4")
         .sends("no exp claim, nbf three hours ago; the policy requires no claim")
         .requirement(
-            "RFC 7519 4.1.4: \"Use of this claim is OPTIONAL.\" An absent exp is not an expired one",
+            "RFC 7519 4.1.4: \"Use of this claim is OPTIONAL.\" An absent exp is not an expired \
+                one, and the policy requires none: refusing the token refuses a valid JWT (rfc)",
         )
         .build(),
-        case(ctx, "iat-future", "A token issued in the future")
+        case(ctx, "iat-future", "A token issued in the future is rejected")
             .severity(Severity::Info)
             .refs(["RFC7519#section-4.1.6"])
+            .strict("RFC7519#section-4.1.6")
             .sends("iat three hours after now; exp and nbf valid")
-            .requirement(
-                "RFC 7519 4.1.6 defines iat as the time the JWT was issued and sets no processing \
-                    rule for it",
-            )
+            .requirement(format!(
+                "{IAT_REQ}: a token that claims to be issued hours from now was not issued at the \
+                    time it claims (a skewed or forged clock), and a verifier that uses iat for \
+                    the age of the JWT would compute a negative one. Accepting it is conformant"
+            ))
             .token(signed(&claims_with(ctx, "iat", now + MARGIN)))
-            .expect_either(
-                "RFC 7519 4.1.6 gives iat no validation rule: rejecting a future iat is a local \
-                    policy, accepting it is conformant",
-            )
+            .expect_reject(RejectKind::NotYetValid)
+            .control(signed(&valid_claims(ctx)))
             .build(),
     ]
 }
@@ -365,13 +438,15 @@ fn iat_wrong_types(ctx: &Context) -> Vec<Case> {
             )
             .severity(Severity::Low)
             .refs(["RFC7519#section-4.1.6", "RFC7519#section-7.2"])
+            .strict("RFC7519#section-4.1.6")
             .sends(format!(
                 "iat as {shape}, where <time> is now; exp and nbf valid"
             ))
-            .requirement(
-                "RFC 7519 4.1.6: iat's \"value MUST be a number containing a NumericDate \
-                    value\"; a claims set that breaks a claim's definition is not a valid JWT",
-            )
+            .requirement(format!(
+                "{IAT_REQ}: the producer broke the claim's definition, but nothing the verifier \
+                    must decide depends on iat, so a verifier that never reads it accepts the \
+                    token conformantly; refusing the malformed claim is hardening"
+            ))
             .token(signed(&claims_with(ctx, "iat", value)))
             .expect_reject(RejectKind::Malformed)
             .control(control.clone())
@@ -414,11 +489,16 @@ fn wrong_types(ctx: &Context) -> Vec<Case> {
                 )
                 .severity(Severity::High)
                 .refs([section, "RFC7519#section-2", "CVE-2026-25537"])
+                .rfc(section)
                 .sends(format!(
                     "{claim} as {shape}, where <time> is {when}; a verifier that checks only \
                         numbers accepts {effect}"
                 ))
-                .requirement(requirement)
+                .requirement(format!(
+                    "{requirement} The verifier must compare the current time with the {claim} \
+                        date, and {noun} is not the number a NumericDate is: the required \
+                        processing cannot succeed, so the token MUST NOT be accepted (rfc)"
+                ))
                 .token(signed(&claims_with(ctx, claim, value)))
                 .expect_reject(RejectKind::Malformed)
                 .control(control.clone())
@@ -432,87 +512,31 @@ fn wrong_types(ctx: &Context) -> Vec<Case> {
 /// Negative, fractional and huge NumericDates.
 fn numeric_edges(ctx: &Context) -> Vec<Case> {
     let now = ctx.now;
-    let control = signed(&valid_claims(ctx));
-    let expired = |name: &str, title: &str, exp: i64, sends: &str| {
-        case(ctx, name, title)
-            .severity(Severity::High)
-            .refs(["RFC7519#section-4.1.4", "RFC7519#section-2"])
-            .sends(sends)
-            .requirement(format!(
-                "{EXP_REQ} {NUMERIC_DATE} A negative NumericDate is before 1970, long past."
-            ))
-            .token(signed(&claims_with(ctx, "exp", exp)))
-            .expect_reject(RejectKind::Expired)
-            .control(control.clone())
-            .build()
-    };
-    let nbf_past = |name: &str, title: &str, nbf: i64, sends: &str| {
-        accepts(ctx, name, title, claims_with(ctx, "nbf", nbf))
-            .severity(Severity::Low)
-            .refs(["RFC7519#section-4.1.5", "RFC7519#section-2"])
-            .sends(sends)
-            .requirement(format!(
-                "{NBF_REQ} {NUMERIC_DATE} A negative NumericDate is a valid time before 1970."
-            ))
-            .build()
-    };
-    let far_future_nbf = |name: &str, title: &str, nbf: Value, sends: &str| {
-        case(ctx, name, title)
-            .severity(Severity::High)
-            .refs([
-                "RFC7519#section-4.1.5",
-                "RFC7519#section-2",
-                "RFC8259#section-6",
-            ])
-            .sends(sends)
-            .requirement(format!(
-                "{NBF_REQ} The date is in the far future; a verifier that cannot represent it must \
-                    reject it ({NUMBER_LIMITS}), never wrap it into the past"
-            ))
-            .token(signed(&claims_with(ctx, "nbf", nbf)))
-            .expect_reject(RejectKind::NotYetValid)
-            .control(control.clone())
-            .build()
-    };
-    let far_future_exp = |name: &str, title: &str, exp: Value, sends: &str| {
-        case(ctx, name, title)
-            .severity(Severity::Info)
-            .refs([
-                "RFC7519#section-4.1.4",
-                "RFC7519#section-2",
-                "RFC8259#section-6",
-            ])
-            .sends(sends)
-            .requirement(format!("{NUMERIC_DATE} {NUMBER_LIMITS}"))
-            .token(signed(&claims_with(ctx, "exp", exp)))
-            .expect_either(
-                "a far-future exp is a valid NumericDate, so accepting is conformant, but RFC 8259 \
-                    6 lets a parser reject numbers beyond its range; either way it must not wrap \
-                    into the past and crash",
-            )
-            .build()
-    };
     let fractional = |claim: &str, value: f64| claims_with(ctx, claim, value);
     vec![
         expired(
+            ctx,
             "exp-negative",
             "A token with a negative exp is rejected as expired",
             -86_400,
             "exp -86400 (1969-12-31); a verifier casting to an unsigned integer sees the far future",
         ),
         expired(
+            ctx,
             "exp-minus-one",
             "A token with exp -1 is rejected as expired",
             -1,
             "exp -1; cast to u64 it is 2^64-1, and some libraries read -1 as \"never expires\"",
         ),
         nbf_past(
+            ctx,
             "nbf-negative",
             "A token with a negative nbf is accepted",
             -86_400,
             "nbf -86400 (1969-12-31), exp three hours ahead",
         ),
         nbf_past(
+            ctx,
             "nbf-minus-one",
             "A token with nbf -1 is accepted",
             -1,
@@ -526,8 +550,13 @@ fn numeric_edges(ctx: &Context) -> Vec<Case> {
         )
         .severity(Severity::Low)
         .refs(["RFC7519#section-4.1.4", "RFC7519#section-2"])
+        .rfc("RFC7519#section-2")
         .sends("exp now + 3600.5")
-        .requirement(NUMERIC_DATE)
+        .requirement(format!(
+            "{NUMERIC_DATE} The fraction is part of the type, and an hour from now the token is \
+                valid whether the fraction is read or truncated: refusing it refuses a valid JWT \
+                (rfc)"
+        ))
         .build(),
         accepts(
             ctx,
@@ -537,8 +566,13 @@ fn numeric_edges(ctx: &Context) -> Vec<Case> {
         )
         .severity(Severity::Low)
         .refs(["RFC7519#section-4.1.5", "RFC7519#section-2"])
+        .rfc("RFC7519#section-2")
         .sends("nbf now - 3600.5")
-        .requirement(NUMERIC_DATE)
+        .requirement(format!(
+            "{NUMERIC_DATE} The fraction is part of the type, and an hour ago the token was \
+                already valid whether the fraction is read or truncated: refusing it refuses a \
+                valid JWT (rfc)"
+        ))
         .build(),
         accepts(
             ctx,
@@ -547,10 +581,17 @@ fn numeric_edges(ctx: &Context) -> Vec<Case> {
             fractional("exp", now as f64 + 0.5),
         )
         .severity(Severity::Low)
-        .refs(["RFC7519#section-4.1.4", "RFC7519#section-2"])
-        .sends("exp now + 0.5, no leeway")
+        .refs([
+            "RFC7519#section-4.1.4",
+            "RFC7519#section-2",
+            "RFC8259#section-6",
+        ])
+        .strict("RFC8259#section-6")
+        .sends("exp now + 0.5, no leeway; truncating it to an integer makes it expired")
         .requirement(format!(
-            "{EXP_REQ} {NUMERIC_DATE} now < now + 0.5, so the token is still valid."
+            "{EXP_REQ} {NUMERIC_DATE} now < now + 0.5, so the token is still valid. \
+                {NUMBER_LIMITS} A verifier that reads whole seconds sees exp == now: sub-second \
+                precision is a convention of this suite (strict)"
         ))
         .needs_injectable_clock()
         .build(),
@@ -560,10 +601,17 @@ fn numeric_edges(ctx: &Context) -> Vec<Case> {
             "A token valid from half a second from now is rejected",
         )
         .severity(Severity::Low)
-        .refs(["RFC7519#section-4.1.5", "RFC7519#section-2"])
+        .refs([
+            "RFC7519#section-4.1.5",
+            "RFC7519#section-2",
+            "RFC8259#section-6",
+        ])
+        .strict("RFC8259#section-6")
         .sends("nbf now + 0.5, no leeway; truncating it to an integer makes it valid")
         .requirement(format!(
-            "{NBF_REQ} {NUMERIC_DATE} now < now + 0.5, so the token is not valid yet."
+            "{NBF_REQ} {NUMERIC_DATE} now < now + 0.5, so the token is not valid yet. \
+                {NUMBER_LIMITS} A verifier that reads whole seconds sees nbf == now: sub-second \
+                precision is a convention of this suite (strict)"
         ))
         .token(signed(&fractional("nbf", now as f64 + 0.5)))
         .expect_reject(RejectKind::NotYetValid)
@@ -571,30 +619,126 @@ fn numeric_edges(ctx: &Context) -> Vec<Case> {
         .needs_injectable_clock()
         .build(),
         far_future_exp(
+            ctx,
             "exp-2-pow-63",
-            "A token with exp 2^63",
+            "A token with exp 2^63 is accepted",
             json!(TWO_POW_63),
             "exp 9223372036854775808 (2^63), one past the largest signed 64-bit integer",
         ),
         far_future_exp(
+            ctx,
             "exp-1e300",
-            "A token with exp 1e300",
+            "A token with exp 1e300 is accepted",
             json!(1e300),
             "exp 1e300, a valid JSON number far beyond any 64-bit integer",
         ),
         far_future_nbf(
+            ctx,
             "nbf-2-pow-63",
             "A token with nbf 2^63 is rejected",
             json!(TWO_POW_63),
             "nbf 9223372036854775808 (2^63); as a signed 64-bit integer it wraps to the far past",
         ),
         far_future_nbf(
+            ctx,
             "nbf-1e300",
             "A token with nbf 1e300 is rejected",
             json!(1e300),
             "nbf 1e300; a saturating or wrapping conversion can turn it into the past",
         ),
     ]
+}
+
+/// An `rfc` case: a negative `exp`, expired whatever a verifier makes of it.
+#[track_caller]
+fn expired(ctx: &Context, name: &str, title: &str, exp: i64, sends: &str) -> Case {
+    case(ctx, name, title)
+        .severity(Severity::High)
+        .refs([
+            "RFC7519#section-4.1.4",
+            "RFC7519#section-2",
+            "RFC8259#section-6",
+        ])
+        .rfc("RFC7519#section-4.1.4")
+        .sends(sends)
+        .requirement(format!(
+            "{EXP_REQ} {NUMERIC_DATE} Read as a date, a negative NumericDate is before 1970, long \
+                past; a verifier that does not read dates before 1970 ({NUMBER_LIMITS}) cannot \
+                show the current time is before it. Either way the token MUST NOT be accepted \
+                (rfc); what it must never do is wrap the value into the future"
+        ))
+        .token(signed(&claims_with(ctx, "exp", exp)))
+        .expect_reject(RejectKind::Expired)
+        .control(signed(&valid_claims(ctx)))
+        .build()
+}
+
+/// A `strict` accept case: a negative `nbf`, which a verifier may refuse as out of range.
+#[track_caller]
+fn nbf_past(ctx: &Context, name: &str, title: &str, nbf: i64, sends: &str) -> Case {
+    accepts(ctx, name, title, claims_with(ctx, "nbf", nbf))
+        .severity(Severity::Low)
+        .refs([
+            "RFC7519#section-4.1.5",
+            "RFC7519#section-2",
+            "RFC8259#section-6",
+        ])
+        .strict("RFC8259#section-6")
+        .sends(sends)
+        .requirement(format!(
+            "{NBF_REQ} {NUMERIC_DATE} RFC 7519 2 defines NumericDates by POSIX \"Seconds Since the \
+                Epoch\", which leaves dates before 1970 undefined, and {NUMBER_LIMITS} Read \
+                exactly, a negative nbf is a time before 1970, long past, and the token is valid; \
+                refusing it as out of range is permitted, so reading it exactly is the suite's \
+                convention (strict). Casting it to an unsigned integer, which makes it the far \
+                future, is neither"
+        ))
+        .build()
+}
+
+/// A `strict` accept case: an `exp` far beyond any 64-bit integer, which a verifier may
+/// refuse as out of range but must not wrap.
+#[track_caller]
+fn far_future_exp(ctx: &Context, name: &str, title: &str, exp: Value, sends: &str) -> Case {
+    accepts(ctx, name, title, claims_with(ctx, "exp", exp))
+        .severity(Severity::Info)
+        .refs([
+            "RFC7519#section-4.1.4",
+            "RFC7519#section-2",
+            "RFC8259#section-6",
+        ])
+        .strict("RFC8259#section-6")
+        .sends(sends)
+        .requirement(format!(
+            "{EXP_REQ} {NUMERIC_DATE} {NUMBER_LIMITS} A far-future exp is a valid NumericDate, so \
+                read exactly the token is valid, the suite's convention (strict); a verifier may \
+                refuse the number as out of range instead. Either way it must answer, not crash"
+        ))
+        .build()
+}
+
+/// An `rfc` case: an `nbf` far beyond any 64-bit integer, not valid for ages whatever a
+/// verifier makes of it.
+#[track_caller]
+fn far_future_nbf(ctx: &Context, name: &str, title: &str, nbf: Value, sends: &str) -> Case {
+    case(ctx, name, title)
+        .severity(Severity::High)
+        .refs([
+            "RFC7519#section-4.1.5",
+            "RFC7519#section-2",
+            "RFC8259#section-6",
+        ])
+        .rfc("RFC7519#section-4.1.5")
+        .sends(sends)
+        .requirement(format!(
+            "{NBF_REQ} The date is in the far future, so the token MUST NOT be accepted; a \
+                verifier that cannot represent it must reject it ({NUMBER_LIMITS}), never wrap it \
+                into the past (rfc)"
+        ))
+        .token(signed(&claims_with(ctx, "nbf", nbf)))
+        .expect_reject(RejectKind::NotYetValid)
+        .control(signed(&valid_claims(ctx)))
+        .build()
 }
 
 fn signed(claims: &Value) -> String {
@@ -609,6 +753,7 @@ fn leeway_policy(ctx: &Context) -> Policy {
 }
 
 /// A case on HS256 under the usual policy.
+#[track_caller]
 fn case(ctx: &Context, name: &str, title: &str) -> CaseBuilder {
     Case::builder(format!("time/{name}"), title)
         .policy(policy_for(ctx, ALG))
@@ -616,6 +761,7 @@ fn case(ctx: &Context, name: &str, title: &str) -> CaseBuilder {
 }
 
 /// An accept case: the token carries `claims` and must be accepted with exactly them.
+#[track_caller]
 fn accepts(ctx: &Context, name: &str, title: &str, claims: Value) -> CaseBuilder {
     case(ctx, name, title)
         .token(signed(&claims))
@@ -662,7 +808,11 @@ mod tests {
             let Some(exp) = claims["exp"].as_f64() else {
                 continue;
             };
-            if mistyped {
+            // iat is not part of the window: a future one is refused as hardening.
+            let issued_later = claims["iat"]
+                .as_f64()
+                .is_some_and(|iat| iat > ctx.now as f64);
+            if mistyped || issued_later {
                 continue;
             }
             let nbf = claims["nbf"].as_f64().unwrap_or(f64::MIN);

@@ -6,20 +6,29 @@
 //!   identify itself with a value in the "aud" claim when this claim is present, then
 //!   the JWT MUST be rejected." A verifier expecting no audience identifies itself with
 //!   none, so any present `aud` is refused, `[]` included.
-//! - `bcp`, RFC 8725 section 3.8: "the application MUST validate that the cryptographic
-//!   keys used for the cryptographic operations in the JWT belong to the issuer. If they
-//!   do not, the application MUST reject the JWT." A policy naming its issuer says whose
-//!   keys it trusts, so a token claiming another issuer is refused.
-//! - a claim the policy requires (RFC 7519 section 4: "the set of claims that a JWT must
-//!   contain to be considered valid is context dependent") must be present; with `aud`
-//!   required, RFC 8725 section 3.9's condition holds: "if the audience value is not
-//!   present or not associated with the recipient, it MUST reject the JWT".
+//! - `bcp`, RFC 8725 section 3.8: "When a JWT contains an "iss" (issuer) claim, the
+//!   application MUST validate that the cryptographic keys used for the cryptographic
+//!   operations in the JWT belong to the issuer. If they do not, the application MUST
+//!   reject the JWT." A policy naming its issuer says whose keys it trusts, so a token
+//!   claiming another issuer is refused.
+//! - a claim the policy requires (RFC 7519 section 4: "The set of claims that a JWT must
+//!   contain to be considered valid is context dependent") must be present; `null` is
+//!   JSON's "no value", so a required claim whose value is `null` is missing too (the
+//!   type checks, which run first, still refuse a `null` NumericDate as malformed). With
+//!   `aud` required, RFC 8725 section 3.9's condition holds: "In such cases, the relying
+//!   party or application MUST validate the audience value, and if the audience value is
+//!   not present or not associated with the recipient, it MUST reject the JWT" (`bcp`);
+//!   with `iss` required, the deployment asks every token to name the issuer whose keys
+//!   section 3.8 has validated (`bcp`). A required `iss` or `aud` that is absent or
+//!   `null` is reported once, as the missing claim.
 //!
 //! Permitted choices, refused by [`Choice::Strict`]:
 //! - an expected `iss` or `aud` that is absent (or `null`) when the policy does not
-//!   require the claim: RFC 7519 makes both optional, and whether the issuer serves
-//!   several relying parties (RFC 8725 section 3.9, "in such cases") is the
-//!   deployment's to say, by requiring the claim;
+//!   require the claim: RFC 7519 makes both optional ("Use of this claim is OPTIONAL"),
+//!   and whether the issuer serves several relying parties (RFC 8725 section 3.9, "In
+//!   such cases") is the deployment's to say, by requiring the claim. The strict
+//!   reference refuses an absent one as the wrong issuer or audience and a `null` one as
+//!   malformed; the lenient one reads `null` as absent and accepts both;
 //! - registered claims of the wrong JSON type that do not decide anything: an `iss` the
 //!   policy does not compare, an `iss` array holding the expected issuer, an `aud`
 //!   array with a non-string beside an accepted audience. The strict reference refuses
@@ -49,11 +58,12 @@ pub fn defects(
     now: i64,
     choice: Choice,
 ) -> Vec<Rejection> {
+    let required = |name: &str| policy.required_claims.iter().any(|r| r == name);
     let types = match choice {
         Choice::Strict => vec![
             time::numeric_dates_are_numbers(claims, choice),
-            issuer_is_a_string(claims),
-            audience_is_strings(claims),
+            issuer_is_a_string(claims, required("iss")),
+            audience_is_strings(claims, required("aud")),
         ],
         Choice::Lenient => vec![time::numeric_dates_are_numbers(claims, choice)],
     };
@@ -62,11 +72,12 @@ pub fn defects(
         return wrong_types;
     }
     [
-        required_present(claims, &policy.required_claims, choice),
+        required_present(claims, &policy.required_claims),
         time::not_expired(claims, now, policy.leeway, choice),
         time::not_before(claims, now, policy.leeway, choice),
-        issuer_matches(claims, policy.issuer.as_deref(), choice),
-        audience_matches(claims, &policy.audience, choice),
+        time::issued_in_the_past(claims, now, policy.leeway, choice),
+        issuer_matches(claims, policy.issuer.as_deref(), required("iss"), choice),
+        audience_matches(claims, &policy.audience, required("aud"), choice),
     ]
     .into_iter()
     .filter_map(Result::err)
@@ -85,11 +96,18 @@ fn claim<'c>(claims: &'c Map<String, Value>, name: &str, choice: Choice) -> Opti
     }
 }
 
+/// A claim's value, if it has one: absent and `null` (JSON's "no value") are alike.
+fn value_of<'c>(claims: &'c Map<String, Value>, name: &str) -> Option<&'c Value> {
+    claims.get(name).filter(|value| !value.is_null())
+}
+
 /// RFC 7519 section 4.1.1: "The "iss" value is a case-sensitive string containing a
-/// StringOrURI value."
-fn issuer_is_a_string(claims: &Map<String, Value>) -> Checked {
+/// StringOrURI value." A `null` where `iss` is required is left to the required-claims
+/// check, which reports it as missing.
+fn issuer_is_a_string(claims: &Map<String, Value>, required: bool) -> Checked {
     match claims.get("iss") {
         None | Some(Value::String(_)) => Ok(()),
+        Some(Value::Null) if required => Ok(()),
         Some(other) => Err(malformed(format!(
             "`iss` is {}, not a string (RFC 7519 section 4.1.1)",
             type_name(other)
@@ -99,10 +117,12 @@ fn issuer_is_a_string(claims: &Map<String, Value>) -> Checked {
 
 /// RFC 7519 section 4.1.3: "the "aud" value is an array of case-sensitive strings, each
 /// containing a StringOrURI value. In the special case when the JWT has one audience,
-/// the "aud" value MAY be a single case-sensitive string".
-fn audience_is_strings(claims: &Map<String, Value>) -> Checked {
+/// the "aud" value MAY be a single case-sensitive string". A `null` where `aud` is
+/// required is left to the required-claims check, which reports it as missing.
+fn audience_is_strings(claims: &Map<String, Value>, required: bool) -> Checked {
     match claims.get("aud") {
         None | Some(Value::String(_)) => Ok(()),
+        Some(Value::Null) if required => Ok(()),
         Some(Value::Array(items)) => match items.iter().find(|item| !item.is_string()) {
             Some(item) => Err(malformed(format!(
                 "`aud` contains {}, not a string (RFC 7519 section 4.1.3)",
@@ -117,12 +137,13 @@ fn audience_is_strings(claims: &Map<String, Value>) -> Checked {
     }
 }
 
-/// RFC 7519 section 4: "the set of claims that a JWT must contain to be considered valid
-/// is context dependent" — the policy's required claims must be present.
-fn required_present(claims: &Map<String, Value>, required: &[String], choice: Choice) -> Checked {
+/// RFC 7519 section 4: "The set of claims that a JWT must contain to be considered valid
+/// is context dependent" — the policy's required claims must be present, with a value
+/// other than `null`.
+fn required_present(claims: &Map<String, Value>, required: &[String]) -> Checked {
     match required
         .iter()
-        .find(|name| claim(claims, name, choice).is_none())
+        .find(|name| value_of(claims, name).is_none())
     {
         Some(name) => Err(Rejection::new(
             RejectKind::MissingClaim,
@@ -133,11 +154,20 @@ fn required_present(claims: &Map<String, Value>, required: &[String], choice: Ch
 }
 
 /// RFC 8725 section 3.8: a policy with an issuer accepts exactly that string. Absent,
-/// it is refused when strict (and by the required-claims check when required).
-fn issuer_matches(claims: &Map<String, Value>, expected: Option<&str>, choice: Choice) -> Checked {
+/// it is refused when strict; absent or `null` where required, it is the required-claims
+/// check's to report.
+fn issuer_matches(
+    claims: &Map<String, Value>,
+    expected: Option<&str>,
+    required: bool,
+    choice: Choice,
+) -> Checked {
     let Some(expected) = expected else {
         return Ok(());
     };
+    if required && value_of(claims, "iss").is_none() {
+        return Ok(());
+    }
     let mismatch = |shown: String| {
         Rejection::new(
             RejectKind::Issuer,
@@ -168,8 +198,17 @@ fn issuer_matches(claims: &Map<String, Value>, expected: Option<&str>, choice: C
 }
 
 /// RFC 7519 section 4.1.3: the token is for this verifier if one of its `aud` values is
-/// an accepted audience, compared exactly.
-fn audience_matches(claims: &Map<String, Value>, accepted: &[String], choice: Choice) -> Checked {
+/// an accepted audience, compared exactly. Absent or `null` where required, it is the
+/// required-claims check's to report.
+fn audience_matches(
+    claims: &Map<String, Value>,
+    accepted: &[String],
+    required: bool,
+    choice: Choice,
+) -> Checked {
+    if required && value_of(claims, "aud").is_none() {
+        return Ok(());
+    }
     let Some(aud) = claim(claims, "aud", choice) else {
         return match (accepted, choice) {
             ([], _) | (_, Choice::Lenient) => Ok(()),
@@ -371,10 +410,77 @@ mod tests {
             kind(json!({"exp": NOW + 9, "nbf": NOW + 1}), &policy()),
             Some(RejectKind::NotYetValid)
         );
+        // A token issued in the future: refused by the strict reading only.
+        let future_iat = json!({"exp": NOW + 9, "iat": NOW + 999});
         assert_eq!(
-            kind(json!({"exp": NOW + 9, "iat": NOW + 999}), &policy()),
-            None
+            kind(future_iat.clone(), &policy()),
+            Some(RejectKind::NotYetValid)
         );
+        assert_eq!(
+            check(&claims(future_iat), &policy(), NOW, Choice::Lenient),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn a_required_iss_or_aud_that_is_absent_or_null_is_one_missing_claim() {
+        let mut p = policy();
+        p.issuer = Some("x".to_string());
+        p.audience = vec!["api".to_string()];
+        p.required_claims = vec!["exp".into(), "iss".into(), "aud".into()];
+        for c in [
+            json!({"exp": NOW + 1, "aud": "api"}),
+            json!({"exp": NOW + 1, "aud": "api", "iss": null}),
+            json!({"exp": NOW + 1, "iss": "x"}),
+            json!({"exp": NOW + 1, "iss": "x", "aud": null}),
+        ] {
+            for choice in [Choice::Strict, Choice::Lenient] {
+                let found: Vec<RejectKind> = defects(&claims(c.clone()), &p, NOW, choice)
+                    .into_iter()
+                    .map(|r| r.kind)
+                    .collect();
+                assert_eq!(found, vec![RejectKind::MissingClaim], "{c} {choice:?}");
+            }
+        }
+        // Any other required claim whose value is null is missing too.
+        p.required_claims.push("jti".into());
+        let c = json!({"exp": NOW + 1, "iss": "x", "aud": "api", "jti": null});
+        assert_eq!(kind(c, &p), Some(RejectKind::MissingClaim));
+        // A null NumericDate is still malformed, required or not.
+        assert_eq!(
+            kind(json!({"exp": null, "iss": "x", "aud": "api"}), &p),
+            Some(RejectKind::Malformed)
+        );
+    }
+
+    #[test]
+    fn an_expected_iss_or_aud_that_is_not_required_is_refused_only_when_strict() {
+        let mut p = policy();
+        p.issuer = Some("x".to_string());
+        p.audience = vec!["api".to_string()];
+        for (c, strict) in [
+            (json!({"exp": NOW + 1, "aud": "api"}), RejectKind::Issuer),
+            (
+                json!({"exp": NOW + 1, "aud": "api", "iss": null}),
+                RejectKind::Malformed,
+            ),
+            (json!({"exp": NOW + 1, "iss": "x"}), RejectKind::Audience),
+            (
+                json!({"exp": NOW + 1, "iss": "x", "aud": null}),
+                RejectKind::Malformed,
+            ),
+        ] {
+            let found: Vec<RejectKind> = defects(&claims(c.clone()), &p, NOW, Choice::Strict)
+                .into_iter()
+                .map(|r| r.kind)
+                .collect();
+            assert_eq!(found, vec![strict], "{c}");
+            assert_eq!(
+                check(&claims(c.clone()), &p, NOW, Choice::Lenient),
+                Ok(()),
+                "{c}"
+            );
+        }
     }
 
     #[test]

@@ -18,8 +18,11 @@
 //! - the leeway's edge: "Implementers MAY provide for some small leeway, usually no more
 //!   than a few minutes, to account for clock skew"; how much is theirs, and the lenient
 //!   reference gives a configured leeway one second more.
-//! - `iat`: section 4.1.6 sets no processing rule. The strict reference refuses an `iat`
-//!   that is not a number; the lenient one never reads it.
+//! - `iat`: section 4.1.6 sets no processing rule ("This claim can be used to determine
+//!   the age of the JWT"). The strict reference refuses an `iat` that is not a number,
+//!   and one later than now plus the leeway: a token issued in the future was not
+//!   issued at the time it claims (reject kind `not-yet-valid`). The lenient one never
+//!   reads `iat`.
 
 use super::json::type_name;
 use super::{Checked, Choice, Rejection};
@@ -120,6 +123,29 @@ pub fn not_before(claims: &Map<String, Value>, now: i64, leeway: u64, choice: Ch
                 ),
             ))
         }
+        _ => Ok(()),
+    }
+}
+
+/// RFC 7519 section 4.1.6 sets no rule for `iat`; the strict reading refuses a token
+/// issued later than `now + leeway`, the lenient one never reads `iat`.
+pub fn issued_in_the_past(
+    claims: &Map<String, Value>,
+    now: i64,
+    leeway: u64,
+    choice: Choice,
+) -> Checked {
+    if choice == Choice::Lenient {
+        return Ok(());
+    }
+    match numeric_date(claims, "iat", choice) {
+        Some((value, iat)) if iat > now as f64 + leeway as f64 => Err(Rejection::new(
+            RejectKind::NotYetValid,
+            format!(
+                "iat {value} is after now {now} with {leeway} s leeway: the token claims to be \
+                 issued in the future (RFC 7519 section 4.1.6 sets no rule; refused as hardening)"
+            ),
+        )),
         _ => Ok(()),
     }
 }
@@ -276,6 +302,33 @@ mod tests {
         assert_eq!(
             at(json!(1e300), 0, Choice::Strict).unwrap_err().kind,
             RejectKind::NotYetValid
+        );
+    }
+
+    #[test]
+    fn a_future_iat_is_refused_only_when_strict() {
+        let at = |iat: Value, leeway, choice| {
+            issued_in_the_past(&claims(json!({ "iat": iat })), NOW, leeway, choice)
+        };
+        assert_eq!(at(json!(NOW), 0, Choice::Strict), Ok(()));
+        assert_eq!(at(json!(NOW - 3600), 0, Choice::Strict), Ok(()));
+        assert_eq!(at(json!(NOW + 60), 60, Choice::Strict), Ok(()));
+        assert_eq!(
+            at(json!(NOW + 1), 0, Choice::Strict).unwrap_err().kind,
+            RejectKind::NotYetValid
+        );
+        assert_eq!(
+            at(json!(NOW + 61), 60, Choice::Strict).unwrap_err().kind,
+            RejectKind::NotYetValid
+        );
+        for iat in [json!(NOW + 10_800), json!(1e300), json!("tomorrow")] {
+            assert_eq!(at(iat, 0, Choice::Lenient), Ok(()));
+        }
+        // Not a number: the type check's business, not this one's.
+        assert_eq!(at(json!("tomorrow"), 0, Choice::Strict), Ok(()));
+        assert_eq!(
+            issued_in_the_past(&claims(json!({})), NOW, 0, Choice::Strict),
+            Ok(())
         );
     }
 
