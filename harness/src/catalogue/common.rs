@@ -1,7 +1,6 @@
 //! Building blocks shared by the catalogue's classes.
 
 use crate::alg::Alg;
-use crate::case::{Case, CaseBuilder};
 use crate::context::{Context, MARGIN};
 use crate::forge::{self, keys};
 use crate::policy::Policy;
@@ -86,10 +85,6 @@ pub fn signed_with_header(alg: Alg, header: &Value, claims: &Value) -> String {
     )
 }
 
-/// RFC 7519 section 7.3, for cases about comparing `iss`, `aud` and the like.
-pub const STRING_COMPARISON: &str = "RFC 7519 7.3: comparisons remove JSON escaping, \"Unicode \
-    Normalization [USA15] MUST NOT be applied at any point\", and compare \"code-point-to-code-point\"";
-
 /// A string that a sloppy comparison confuses with an expected `iss` or `aud` value.
 #[derive(Clone, Debug, PartialEq)]
 pub struct NearMiss {
@@ -108,26 +103,6 @@ impl NearMiss {
             self.value, self.what
         )
     }
-}
-
-/// One case per near miss of `expected` as the claim `claim`: `case` starts each (id,
-/// token, expectation), and this adds what is sent and `requirement` with the RFC 7519
-/// comparison rule.
-pub fn near_miss_cases(
-    claim: &str,
-    expected: &str,
-    requirement: &str,
-    mut case: impl FnMut(&NearMiss) -> CaseBuilder,
-) -> Vec<Case> {
-    near_misses(expected)
-        .iter()
-        .map(|miss| {
-            case(miss)
-                .sends(miss.describe(claim, expected))
-                .requirement(format!("{requirement} {STRING_COMPARISON}"))
-                .build()
-        })
-        .collect()
 }
 
 /// Values that differ from `expected` (an `https://` URL) only in ways exact,
