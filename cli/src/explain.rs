@@ -84,6 +84,18 @@ pub fn render(case: &Case) -> String {
     let _ = writeln!(out, "policy:");
     let policy = serde_json::to_string_pretty(&case.policy.to_json()).unwrap_or_default();
     let _ = writeln!(out, "{}", indent(&shorten(&policy, 4000)));
+    if let Some(scenario) = &case.scenario {
+        let _ = writeln!(out);
+        let _ = writeln!(
+            out,
+            "scenario: {} steps against one verifier prepared for the policy:",
+            scenario.steps.len()
+        );
+        for (n, step) in scenario.steps.iter().enumerate() {
+            let _ = writeln!(out, "  {:>2}. {}", n + 1, step.label());
+        }
+        return out;
+    }
     if let Some(control) = &case.control {
         let _ = writeln!(out);
         let _ = writeln!(

@@ -3,6 +3,7 @@
 
 use crate::alg::Alg;
 use crate::policy::Policy;
+use crate::scenario::{Scenario, Step};
 use crate::verdict::RejectKind;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -162,6 +163,9 @@ pub struct Needs {
     pub algorithms: Vec<Alg>,
     /// The case tests an exact time boundary, so the clock must be injectable.
     pub injectable_clock: bool,
+    /// The verifier must fetch its keys from a remote key set
+    /// ([`AdapterInfo::remote_jwks`](crate::AdapterInfo::remote_jwks)).
+    pub remote_jwks: bool,
 }
 
 /// A positive control: a valid token under a policy, which differs from the case's
@@ -207,6 +211,9 @@ pub struct Case {
     pub control: Option<Control>,
     /// Where the case is built (`file:line`), for `explain` and failure messages.
     pub defined_at: &'static str,
+    /// For a scenario case, its steps against one prepared verifier; `token`, `expected`
+    /// and `control` then describe its decisive step, for listings, and are not run.
+    pub scenario: Option<Scenario>,
 }
 
 impl Case {
@@ -235,7 +242,14 @@ impl Case {
     }
 
     /// Why this case cannot run against an adapter with these algorithms and clock.
-    pub fn skip_reason(&self, algorithms: &[Alg], clock: crate::Clock) -> Option<String> {
+    pub fn skip_reason(&self, info: &crate::AdapterInfo) -> Option<String> {
+        let (algorithms, clock) = (&info.algorithms, info.clock);
+        if self.needs.remote_jwks && !info.remote_jwks {
+            return Some(
+                "needs a verifier that fetches its keys from a remote key set; the adapter does not"
+                    .to_string(),
+            );
+        }
         if self.needs.injectable_clock && clock == crate::Clock::System {
             return Some(
                 "tests an exact time boundary, which needs an injectable clock; the adapter reads the system clock"
@@ -288,6 +302,7 @@ impl Case {
                 needs: Needs::default(),
                 control: None,
                 defined_at: location(at),
+                scenario: None,
             },
         }
     }
@@ -380,6 +395,13 @@ impl CaseBuilder {
     }
     pub fn needs_injectable_clock(mut self) -> Self {
         self.case.needs.injectable_clock = true;
+        self
+    }
+    /// Makes this a scenario case: `steps` run in order against one prepared verifier
+    /// that fetches its keys from the policy's remote key set.
+    pub fn scenario(mut self, steps: Vec<Step>) -> Self {
+        self.case.needs.remote_jwks = true;
+        self.case.scenario = Some(Scenario { steps });
         self
     }
     /// The positive control: the same kind of token, valid under the case's policy.

@@ -29,6 +29,9 @@ pub struct Context {
     /// Base URL of the loopback canary that `jku`/`x5u` cases point at, without a
     /// trailing slash (see [`crate::canary`]).
     pub canary: String,
+    /// Base URL of the loopback issuer that scenario cases serve their remote key sets
+    /// from, without a trailing slash (see [`crate::scenario`]).
+    pub issuer: String,
 }
 
 impl Context {
@@ -43,6 +46,7 @@ impl Context {
             clock: info.clock,
             algorithms: info.algorithms.clone(),
             canary: NOMINAL_CANARY.to_string(),
+            issuer: NOMINAL_CANARY.to_string(),
         }
     }
 
@@ -52,6 +56,21 @@ impl Context {
         self
     }
 
+    /// The same context with the running issuer's base URL.
+    pub fn with_issuer(mut self, base_url: impl Into<String>) -> Context {
+        self.issuer = base_url.into();
+        self
+    }
+
+    /// The remote key set URL of scenario case `id`.
+    pub fn jwks_uri(&self, id: &str) -> String {
+        format!(
+            "{}{}",
+            self.issuer,
+            crate::scenario::path(id, crate::scenario::JWKS_FILE)
+        )
+    }
+
     /// A context for listing and explaining cases: injectable clock, every algorithm.
     pub fn listing() -> Context {
         Context {
@@ -59,6 +78,7 @@ impl Context {
             clock: Clock::Injectable,
             algorithms: Alg::ALL.to_vec(),
             canary: NOMINAL_CANARY.to_string(),
+            issuer: NOMINAL_CANARY.to_string(),
         }
     }
 

@@ -30,6 +30,7 @@ pub mod properties;
 pub mod report;
 pub mod rules;
 pub mod runner;
+pub mod scenario;
 pub mod suite;
 pub mod verdict;
 

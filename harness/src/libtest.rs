@@ -141,7 +141,7 @@ impl Harness {
         let (info, _ctx, cases) = suite.cases();
         let info = Arc::new(info);
         for case in cases {
-            let skip = case.skip_reason(&info.algorithms, info.clock);
+            let skip = case.skip_reason(&info);
             let suite = Arc::clone(&suite);
             let info = Arc::clone(&info);
             let name = case.id.clone();

@@ -5,6 +5,7 @@
 use crate::case::{Case, Expected, Level, Scoring};
 use crate::rules::{base64url, json, Choice};
 use crate::runner::Observation;
+use crate::scenario::{Scenario, ScenarioRun, Step, StepResult};
 use crate::verdict::{RejectKind, Verdict};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -137,11 +138,11 @@ pub fn score(
     listed: Option<&str>,
 ) -> Scored {
     let scored_level = scoring.includes(case.level);
-    let strict = judge(case, &case.expected, observed.token);
+    let strict = judge(&case.token, &case.expected, observed.token);
     let judgement = if scored_level {
         strict.clone()
     } else {
-        judge(case, &case.expected_under(scoring), observed.token)
+        judge(&case.token, &case.expected_under(scoring), observed.token)
     };
     let mut passed = judgement.passed;
     let mut reason = judgement.reason;
@@ -221,6 +222,169 @@ pub fn score(
     }
 }
 
+/// Scores a scenario case from how its steps ran: it passes when every step does (each
+/// verdict meets its step's expectation in time, each check of the request log holds).
+/// Outside the scored levels a step's expectation is either answer and the request
+/// checks are information; a panic, a hang or other claims than the signed ones still
+/// fail.
+pub fn score_scenario(
+    case: &Case,
+    scenario: &Scenario,
+    run: &ScenarioRun,
+    scoring: Scoring,
+    listed: Option<&str>,
+) -> Scored {
+    let scored_level = scoring.includes(case.level);
+    let strict = judge_steps(scenario, run, true);
+    let base = judge_steps(scenario, run, false);
+    let judged = if scored_level { &strict } else { &base };
+    let skip = matches!(
+        &run.stopped,
+        Some(Observation::Unsupported(_) | Observation::Skipped(_))
+    ) || run.results.iter().any(|r| {
+        matches!(
+            r,
+            StepResult::Verified {
+                observation: Observation::Verdict(Verdict::Unsupported { .. }),
+                ..
+            }
+        )
+    });
+    let (outcome, detail) = match (skip, judged, listed) {
+        (true, _, _) => (
+            Outcome::Skipped,
+            format!("not run: the verifier cannot express a step ({run})"),
+        ),
+        (_, Err(why), None) => (Outcome::Fail, why.clone()),
+        (_, Err(why), Some(listed)) => (
+            Outcome::ExpectedFailure,
+            format!("{why}; listed in the manifest: {listed}"),
+        ),
+        (_, Ok(summary), _) if strict.is_err() => (
+            Outcome::Informational,
+            format!(
+                "not hardened: {}; the {} expectation ({}) is information in this run ({summary})",
+                strict.as_ref().err().map_or("", String::as_str),
+                case.level,
+                case.basis
+            ),
+        ),
+        (_, Ok(_), Some(listed)) => (
+            Outcome::UnexpectedPass,
+            format!(
+                "the manifest lists this case ({listed}) but the verifier now passes it: remove the entry"
+            ),
+        ),
+        (_, Ok(summary), None) => (Outcome::Pass, summary.clone()),
+    };
+    let verdict = run
+        .results
+        .iter()
+        .rev()
+        .find_map(|r| match r {
+            StepResult::Verified { observation, .. } => Some(label_of(observation)),
+            _ => None,
+        })
+        .or_else(|| run.stopped.as_ref().map(label_of))
+        .unwrap_or(VerdictLabel::Unsupported);
+    Scored {
+        outcome,
+        verdict,
+        reason: match (&outcome, judged) {
+            (Outcome::Fail | Outcome::ExpectedFailure, Err(why)) => {
+                why.split(':').next().unwrap_or_default().to_string()
+            }
+            _ => String::new(),
+        },
+        detail,
+        warning: None,
+        failed_at: matches!(outcome, Outcome::Fail | Outcome::ExpectedFailure)
+            .then_some(if scored_level { case.level } else { Level::Rfc }),
+    }
+}
+
+/// The verdict label of an observation.
+fn label_of(observation: &Observation) -> VerdictLabel {
+    match observation {
+        Observation::Verdict(Verdict::Accepted { .. }) => VerdictLabel::Accepted,
+        Observation::Verdict(Verdict::Rejected { .. }) | Observation::Refused { .. } => {
+            VerdictLabel::Rejected
+        }
+        Observation::Panicked(_) | Observation::NoAnswer(_) => VerdictLabel::Panicked,
+        Observation::TimedOut(_) => VerdictLabel::TimedOut,
+        Observation::Verdict(Verdict::Unsupported { .. })
+        | Observation::Unsupported(_)
+        | Observation::Skipped(_) => VerdictLabel::Unsupported,
+    }
+}
+
+/// Every step judged in order: `Ok` with a summary when all pass, else `Err` naming the
+/// first that failed. `hardened` holds each step to its own expectation and the request
+/// log to its bounds; otherwise a verify step accepts either answer (with the signed
+/// claims) and the log is not judged.
+fn judge_steps(scenario: &Scenario, run: &ScenarioRun, hardened: bool) -> Result<String, String> {
+    for (n, (step, result)) in scenario.steps.iter().zip(&run.results).enumerate() {
+        let at = |what: String| format!("step {} ({}): {what}", n + 1, step.label());
+        let expected_of = |expect: &Expected| match (hardened, expect) {
+            (true, e) | (false, e @ Expected::Accept { .. }) => e.clone(),
+            (false, _) => Expected::Either {
+                why: "outside the scored levels".to_string(),
+            },
+        };
+        match (step, result) {
+            (
+                Step::Verify {
+                    token,
+                    expect,
+                    within,
+                    ..
+                },
+                StepResult::Verified {
+                    observation,
+                    elapsed,
+                },
+            ) => {
+                let j = judge(token, &expected_of(expect), observation);
+                if !j.passed {
+                    return Err(at(j.detail));
+                }
+                if let Some(bound) = within {
+                    if elapsed > bound {
+                        return Err(at(format!(
+                            "answered after {} ms, past the {} ms bound",
+                            elapsed.as_millis(),
+                            bound.as_millis()
+                        )));
+                    }
+                }
+            }
+            (Step::Flood { tokens, expect, .. }, StepResult::Flooded(observations)) => {
+                for (token, o) in tokens.iter().zip(observations) {
+                    let j = judge(token, &expected_of(expect), o);
+                    if !j.passed {
+                        return Err(at(format!("one of the flood's tokens: {}", j.detail)));
+                    }
+                }
+            }
+            (_, StepResult::Checked { held, seen }) => {
+                if hardened && !held {
+                    return Err(at(seen.clone()));
+                }
+            }
+            _ => {}
+        }
+    }
+    if let Some(stop) = &run.stopped {
+        return Err(format!(
+            "stopped after {} of {} steps: {}",
+            run.results.len(),
+            scenario.steps.len(),
+            describe_observation(stop)
+        ));
+    }
+    Ok(format!("all {} steps passed", scenario.steps.len()))
+}
+
 /// Whether the control was accepted; a case without a control is confirmed by itself.
 fn control_accepted(control: Option<&Observation>) -> bool {
     control.is_none_or(|o| matches!(o, Observation::Verdict(Verdict::Accepted { .. })))
@@ -269,7 +433,7 @@ impl Judgement {
     }
 }
 
-fn judge(case: &Case, expected: &Expected, observation: &Observation) -> Judgement {
+fn judge(token: &str, expected: &Expected, observation: &Observation) -> Judgement {
     let wanted = describe_expected(expected);
     match observation {
         Observation::Skipped(why)
@@ -305,7 +469,7 @@ fn judge(case: &Case, expected: &Expected, observation: &Observation) -> Judgeme
             judge_rejection(expected, *kind, message)
         }
         Observation::Verdict(Verdict::Accepted { claims }) => {
-            judge_acceptance(case, expected, claims)
+            judge_acceptance(token, expected, claims)
         }
     }
 }
@@ -333,7 +497,7 @@ fn judge_rejection(expected: &Expected, kind: RejectKind, message: &str) -> Judg
     }
 }
 
-fn judge_acceptance(case: &Case, expected: &Expected, claims: &Map<String, Value>) -> Judgement {
+fn judge_acceptance(token: &str, expected: &Expected, claims: &Map<String, Value>) -> Judgement {
     let got = format!("accepted with claims {}", Value::Object(claims.clone()));
     let accepted = |passed, reason: &str, detail| {
         Judgement::new(VerdictLabel::Accepted, reason, passed, detail)
@@ -350,7 +514,7 @@ fn judge_acceptance(case: &Case, expected: &Expected, claims: &Map<String, Value
                 ),
             ),
         },
-        Expected::Either { why } => match signed_claims(&case.token) {
+        Expected::Either { why } => match signed_claims(token) {
             Ok(signed) => match json::difference(&signed, claims) {
                 None => accepted(true, "", format!("{got} (either is allowed: {why})")),
                 Some(diff) => accepted(

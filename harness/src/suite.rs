@@ -7,11 +7,13 @@ use crate::case::{Case, Control, Scoring};
 use crate::catalogue;
 use crate::context::{Context, NOMINAL_CANARY};
 use crate::forge;
+use crate::issuer::{Issuer, Limits};
 use crate::manifest::{Manifest, ManifestError};
-use crate::outcome::{score, Observed, Scored, VerdictLabel};
+use crate::outcome::{score, score_scenario, Observed, Scored, VerdictLabel};
 use crate::properties::{self, Property, PropertyConfig};
 use crate::report::{CaseResult, Report};
 use crate::runner::{observe, observe_token, Observation, DEFAULT_TIMEOUT};
+use crate::scenario::{self, Scenario, ScenarioRun};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::Duration;
@@ -28,6 +30,8 @@ pub struct Suite {
     properties: PropertyConfig,
     /// Which levels are scored.
     scoring: Scoring,
+    /// Started on first use, once per suite: the issuer of the scenario cases' key sets.
+    issuer: OnceLock<Result<Arc<Issuer>, String>>,
     /// What the adapter did with each distinct positive control, observed once each
     /// however many cases share it.
     controls: Mutex<HashMap<ControlKey, Arc<OnceLock<Observation>>>>,
@@ -47,6 +51,7 @@ impl Suite {
             canary: OnceLock::new(),
             properties: PropertyConfig::default(),
             scoring: Scoring::Default,
+            issuer: OnceLock::new(),
             controls: Mutex::new(HashMap::new()),
         }
     }
@@ -97,11 +102,32 @@ impl Suite {
             .map_err(String::as_str)
     }
 
+    /// The loopback issuer that scenario cases serve their remote key sets from.
+    fn issuer(&self) -> Result<&Arc<Issuer>, &str> {
+        self.issuer
+            .get_or_init(|| {
+                // Floods from a verifier that refetches on every unknown kid are kept in
+                // the log, so the request checks count them all.
+                let limits = Limits {
+                    logged: 100_000,
+                    ..Limits::default()
+                };
+                Issuer::start_with(limits)
+                    .map(Arc::new)
+                    .map_err(|e| format!("cannot listen on 127.0.0.1: {e}"))
+            })
+            .as_ref()
+            .map_err(String::as_str)
+    }
+
     /// The cases for this adapter, after the filter, with the context they were built in.
     pub fn cases(&self) -> (AdapterInfo, Context, Vec<Case>) {
         let info = self.adapter.info();
         let canary = self.canary().map_or(NOMINAL_CANARY, Canary::base_url);
-        let ctx = Context::for_adapter(&info).with_canary(canary);
+        let issuer = self.issuer().map_or(NOMINAL_CANARY, |i| i.base_url());
+        let ctx = Context::for_adapter(&info)
+            .with_canary(canary)
+            .with_issuer(issuer);
         let cases = catalogue::cases(&ctx)
             .into_iter()
             .filter(|c| self.filter.as_deref().is_none_or(|p| c.id.contains(p)))
@@ -164,8 +190,11 @@ impl Suite {
     /// rejection counts as a pass only if the adapter accepts the case's positive
     /// control.
     pub fn run_case(&self, info: &AdapterInfo, case: &Case) -> Scored {
+        if let Some(scenario) = &case.scenario {
+            return self.run_scenario(info, case, scenario);
+        }
         let canary = self.canary();
-        let skip = case.skip_reason(&info.algorithms, info.clock).or_else(|| {
+        let skip = case.skip_reason(info).or_else(|| {
             let why = canary.err()?;
             points_at(case, NOMINAL_CANARY)
                 .then(|| format!("needs the loopback canary, which did not start: {why}"))
@@ -191,6 +220,31 @@ impl Suite {
             fetched: &fetched,
         };
         score(case, observed, self.scoring, self.manifest.reason(&case.id))
+    }
+
+    /// Runs and scores a scenario case against one verifier prepared for its policy.
+    fn run_scenario(&self, info: &AdapterInfo, case: &Case, scenario: &Scenario) -> Scored {
+        let listed = self.manifest.reason(&case.id);
+        let skip = case.skip_reason(info).or_else(|| {
+            self.issuer()
+                .err()
+                .map(|why| format!("needs the loopback issuer, which did not start: {why}"))
+        });
+        let run = match (skip, self.issuer()) {
+            (None, Ok(issuer)) => scenario::run(
+                &self.adapter,
+                &case.id,
+                &case.policy,
+                scenario,
+                issuer,
+                self.timeout,
+            ),
+            (why, _) => ScenarioRun {
+                results: Vec::new(),
+                stopped: Some(Observation::Skipped(why.unwrap_or_default())),
+            },
+        };
+        score_scenario(case, scenario, &run, self.scoring, listed)
     }
 
     /// One line per catalogue case, sorted: `id outcome verdict`, the verdict of a

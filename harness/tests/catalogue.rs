@@ -84,7 +84,9 @@ fn shape_offences(case: &Case) -> Vec<String> {
             case.id, case.basis
         ));
     }
-    let needs_control = !matches!(case.expected, Expected::Accept { .. });
+    // A scenario case carries its own positive steps.
+    let needs_control =
+        !matches!(case.expected, Expected::Accept { .. }) && case.scenario.is_none();
     if needs_control && case.control.is_none() {
         out.push(format!(
             "{}: a {} case needs a positive control",
@@ -153,10 +155,10 @@ fn run(adapter: Arc<dyn Adapter>, choice: Choice, scoring: Scoring, one_defect: 
                 case.defined_at
             ));
         }
-        if one_defect {
+        if one_defect && case.scenario.is_none() {
             run.offences.extend(defect_offence(&case));
         }
-        if let Some(control) = &case.control {
+        if let Some(control) = case.control.as_ref().filter(|_| case.scenario.is_none()) {
             run.controls += 1;
             let observed = observe_token(
                 &adapter,

@@ -91,7 +91,7 @@ impl Adapter for FlawedAdapter {
             version: env!("CARGO_PKG_VERSION").to_string(),
             algorithms: Alg::ALL.to_vec(),
             clock: self.clock,
-            remote_jwks: false,
+            remote_jwks: true,
         }
     }
 

@@ -39,6 +39,7 @@
 
 pub mod flawed;
 pub mod keys;
+pub mod remote;
 pub mod select;
 pub mod signature;
 pub mod verifier;
@@ -93,7 +94,7 @@ impl Adapter for ReferenceAdapter {
             version: env!("CARGO_PKG_VERSION").to_string(),
             algorithms: Alg::ALL.to_vec(),
             clock: Clock::Injectable,
-            remote_jwks: false,
+            remote_jwks: true,
         }
     }
 

@@ -1,18 +1,22 @@
 //! The prepared verifier: every check, in the order that decides the reject kind.
 
 use crate::keys::TrustedKey;
+use crate::remote::RemoteKeys;
 use crate::{select, signature};
 use jwt_conformance::context::system_now;
 use jwt_conformance::rules::segments::{self, Segments};
 use jwt_conformance::rules::{alg, claims, crit, json, typ, Checked, Choice, Rejection};
 use jwt_conformance::{Alg, Policy, RejectKind, Verdict, Verifier};
 use serde_json::{Map, Value};
+use std::sync::Arc;
 
-/// A verifier built once for a policy, with its keys already parsed.
+/// A verifier built once for a policy, with its keys already parsed (or, for a policy
+/// with a remote key set, with the set's cache).
 #[derive(Clone, Debug)]
 pub struct ReferenceVerifier {
     policy: Policy,
-    keys: Vec<TrustedKey>,
+    keys: Arc<Vec<TrustedKey>>,
+    remote: Option<Arc<RemoteKeys>>,
     choice: Choice,
 }
 
@@ -21,12 +25,18 @@ impl ReferenceVerifier {
     /// Every choice the RFCs leave open is taken `choice`'s way.
     pub fn new(policy: &Policy, choice: Choice) -> ReferenceVerifier {
         ReferenceVerifier {
-            keys: policy
-                .keys
-                .keys
-                .iter()
-                .map(|jwk| TrustedKey::parse(jwk, choice))
-                .collect(),
+            keys: Arc::new(
+                policy
+                    .keys
+                    .keys
+                    .iter()
+                    .map(|jwk| TrustedKey::parse(jwk, choice))
+                    .collect(),
+            ),
+            remote: policy
+                .jwks
+                .as_ref()
+                .map(|config| Arc::new(RemoteKeys::new(config, choice))),
             policy: policy.clone(),
             choice,
         }
@@ -109,7 +119,16 @@ impl ReferenceVerifier {
         header: &Map<String, Value>,
         segments: &Segments,
     ) -> Checked {
-        let keys = select::select(&self.keys, header, alg, self.choice)?;
+        let trusted = match &self.remote {
+            None => Arc::clone(&self.keys),
+            Some(remote) => {
+                let kid = header.get("kid").and_then(Value::as_str);
+                remote
+                    .keys_for(kid)
+                    .map_err(|why| Rejection::new(RejectKind::Key, why))?
+            }
+        };
+        let keys = select::select(&trusted, header, alg, self.choice)?;
         signature::check(
             alg,
             &keys,

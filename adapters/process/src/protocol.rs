@@ -91,13 +91,23 @@ pub fn parse_hello(line: &[u8]) -> Result<Hello, String> {
             )),
         }
     }
+    // Additive: a verifier that can fetch a remote key set says so; absent means no.
+    let remote_jwks = match object.get("remote_jwks") {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(b)) => *b,
+        Some(other) => {
+            return Err(format!(
+                "`remote_jwks` in the hello answer is not a boolean: {other}"
+            ))
+        }
+    };
     Ok(Hello {
         info: AdapterInfo {
             name,
             version,
             algorithms,
             clock,
-            remote_jwks: false,
+            remote_jwks,
         },
         notes,
     })

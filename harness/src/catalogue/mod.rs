@@ -33,6 +33,7 @@ pub mod format;
 pub mod header_key_injection;
 pub mod issuer;
 pub mod json_ambiguity;
+pub mod jwks;
 pub mod key_strength;
 pub mod kid_alg_binding;
 pub mod kid_injection;
@@ -79,6 +80,7 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
     all.extend(json_ambiguity::cases(ctx));
     all.extend(claims_integrity::cases(ctx));
     all.extend(resource_limits::cases(ctx));
+    all.extend(jwks::cases(ctx));
     all
 }
 
@@ -111,6 +113,7 @@ mod tests {
             now: 1_800_000_000,
             algorithms: vec![],
             canary: "http://127.0.0.1:65535".to_string(),
+            issuer: "http://127.0.0.1:65534".to_string(),
         };
         let ids: Vec<String> = cases(&system).into_iter().map(|c| c.id).collect();
         let listed: Vec<String> = listing.into_iter().map(|c| c.id).collect();
