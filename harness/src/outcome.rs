@@ -366,10 +366,8 @@ fn judge_steps(scenario: &Scenario, run: &ScenarioRun, hardened: bool) -> Result
                     }
                 }
             }
-            (_, StepResult::Checked { held, seen }) => {
-                if hardened && !held {
-                    return Err(at(seen.clone()));
-                }
+            (_, StepResult::Checked { held, seen }) if hardened && !held => {
+                return Err(at(seen.clone()));
             }
             _ => {}
         }
