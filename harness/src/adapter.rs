@@ -75,6 +75,13 @@ pub trait Adapter: Send + Sync {
     /// Builds the library's verifier for this policy, or says what it answers to every
     /// token under it.
     fn prepare(&self, policy: &Policy) -> Result<Box<dyn Verifier>, Verdict>;
+
+    /// Whether verifiers may be prepared and asked from several threads at once (the
+    /// default). A verifier behind one process answering one request at a time says
+    /// no, so that no case's time limit runs while it waits its turn.
+    fn concurrent(&self) -> bool {
+        true
+    }
 }
 
 /// A verifier built for one policy.
@@ -103,6 +110,9 @@ impl<A: Adapter + ?Sized> Adapter for Box<A> {
     fn prepare(&self, policy: &Policy) -> Result<Box<dyn Verifier>, Verdict> {
         (**self).prepare(policy)
     }
+    fn concurrent(&self) -> bool {
+        (**self).concurrent()
+    }
 }
 
 impl<A: Adapter + ?Sized> Adapter for std::sync::Arc<A> {
@@ -111,5 +121,8 @@ impl<A: Adapter + ?Sized> Adapter for std::sync::Arc<A> {
     }
     fn prepare(&self, policy: &Policy) -> Result<Box<dyn Verifier>, Verdict> {
         (**self).prepare(policy)
+    }
+    fn concurrent(&self) -> bool {
+        (**self).concurrent()
     }
 }

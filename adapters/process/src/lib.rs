@@ -201,6 +201,11 @@ impl Adapter for ProcessAdapter {
     }
 
     /// Nothing to build: the policy travels with each verify request.
+    /// One process answers one request at a time.
+    fn concurrent(&self) -> bool {
+        false
+    }
+
     fn prepare(&self, policy: &Policy) -> Result<Box<dyn Verifier>, Verdict> {
         Ok(Box::new(ProcessVerifier {
             shared: Arc::clone(&self.shared),

@@ -14,6 +14,7 @@ pub mod jwe;
 pub mod key_encodings;
 pub mod keys;
 pub mod rsa_raw;
+pub mod rsa_sign;
 pub mod sign;
 
 use crate::alg::Alg;
