@@ -29,6 +29,7 @@ pub mod claims_integrity;
 pub mod common;
 pub mod crit;
 pub mod ecdsa_format;
+pub mod eddsa;
 pub mod format;
 pub mod header_key_injection;
 pub mod issuer;
@@ -63,6 +64,7 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
     all.extend(signature::cases(ctx));
     all.extend(psychic_signature::cases(ctx));
     all.extend(ecdsa_format::cases(ctx));
+    all.extend(eddsa::cases(ctx));
     all.extend(rsa_pkcs1::cases(ctx));
     all.extend(alg_confusion::cases(ctx));
     all.extend(kid_alg_binding::cases(ctx));
