@@ -34,6 +34,7 @@ pub mod format;
 pub mod header_key_injection;
 pub mod issuer;
 pub mod json_ambiguity;
+pub mod json_grammar;
 pub mod key_strength;
 pub mod kid_alg_binding;
 pub mod kid_injection;
@@ -79,6 +80,7 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
     all.extend(crit::cases(ctx));
     all.extend(format::cases(ctx));
     all.extend(json_ambiguity::cases(ctx));
+    all.extend(json_grammar::cases(ctx));
     all.extend(claims_integrity::cases(ctx));
     all.extend(resource_limits::cases(ctx));
     all
