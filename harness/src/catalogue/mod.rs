@@ -38,6 +38,7 @@ pub mod json_grammar;
 pub mod key_strength;
 pub mod kid_alg_binding;
 pub mod kid_injection;
+pub mod member_names;
 pub mod positive;
 pub mod psychic_signature;
 pub mod resource_limits;
@@ -81,6 +82,7 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
     all.extend(format::cases(ctx));
     all.extend(json_ambiguity::cases(ctx));
     all.extend(json_grammar::cases(ctx));
+    all.extend(member_names::cases(ctx));
     all.extend(claims_integrity::cases(ctx));
     all.extend(resource_limits::cases(ctx));
     all
