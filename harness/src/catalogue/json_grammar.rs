@@ -14,7 +14,8 @@
 //! they spell (`rfc` accept): `"HS\u0032\u00356"` is HS256, `"\u0065xp"` is exp, and
 //! `1.7000108E9` is the NumericDate 1700010800. RFC 8259 section 6 lets a parser limit
 //! "the range and precision of numbers accepted"; a whole number of seconds in range
-//! spelt with a fraction or an exponent needs neither more range nor more precision.
+//! spelt with a fraction or an exponent needs neither more range nor more precision (a
+//! verifier that types exp as an integer has crashed on a double exp).
 //! Each token is MACed with the trusted HS256 key over exactly the bytes sent.
 
 use crate::alg::Alg;
@@ -446,7 +447,11 @@ fn numeric_dates(ctx: &Context) -> Vec<Case> {
             &header,
             &payload,
         )
-        .refs([basis, "RFC8259#section-6"])
+        .refs([
+            basis,
+            "RFC8259#section-6",
+            "https://github.com/jonasroussel/dart_jsonwebtoken/issues/55",
+        ])
         .rfc("RFC7519#section-2")
         .sends(sends)
         .requirement(numeric_date)
