@@ -66,6 +66,27 @@ fn ignoring_exp_fails_the_time_class() {
 }
 
 #[test]
+fn reducing_ecdsa_scalars_fails_the_ecdsa_format_class_on_the_scalars_plus_the_order() {
+    assert_fails_on(Flaw::ReducesEcdsaScalars, "ecdsa-format");
+    let report = run(FlawedAdapter::strict(Flaw::ReducesEcdsaScalars));
+    let mut failed: Vec<&str> = report
+        .results
+        .iter()
+        .filter(|r| r.outcome == Outcome::Fail && r.class != "property")
+        .map(|r| r.id.as_str())
+        .filter(|id| id.starts_with("ecdsa-format/") || id.starts_with("psychic-signature/"))
+        .collect();
+    failed.sort_unstable();
+    assert_eq!(
+        failed,
+        [
+            "ecdsa-format/es512-r-plus-order",
+            "ecdsa-format/es512-s-plus-order"
+        ]
+    );
+}
+
+#[test]
 fn a_verifier_that_rejects_everything_earns_no_confirmed_pass_and_fails_the_run() {
     let report = run(FlawedAdapter::strict(Flaw::RejectsEverything));
     assert!(report.failed());

@@ -42,6 +42,10 @@ pub enum Flaw {
     RejectsAlg(Alg),
     /// Reads the first of duplicate member names where the RFCs resolve the last.
     FirstDuplicateWins,
+    /// Reads ECDSA R and S as integers and reduces them modulo the group order instead of
+    /// refusing values outside [1, n - 1] (RUSTSEC-2021-0076), so R + n or S + n in the
+    /// JWS width passes for the valid signature.
+    ReducesEcdsaScalars,
     /// Hands every number back as a double (`1` as `1.0`): no flaw at all by RFC 8259.
     NumbersAsFloats,
     /// Hands integers beyond 2^53 back through a double, as JavaScript does: permitted by
@@ -218,6 +222,18 @@ impl FlawedVerifier {
                     self.trusted()
                         .any(|k| forge::verify(alg, k, canonical.as_bytes(), &signature))
                 }) && only(&[RejectKind::Signature, RejectKind::Malformed])
+            }
+            Flaw::ReducesEcdsaScalars => {
+                let alg: Option<Alg> = label.parse().ok();
+                alg.filter(|a| matches!(a, Alg::ES256 | Alg::ES384 | Alg::ES512))
+                    .is_some_and(|alg| {
+                        let curve = forge::ecdsa_sig::Curve::of(alg);
+                        signature.len() == 2 * curve.scalar_len
+                            && self.trusted().any(|k| {
+                                forge::verify(alg, k, input.as_bytes(), &curve.reduce(&signature))
+                            })
+                    })
+                    && only(&[RejectKind::Signature])
             }
             _ => false,
         };
@@ -420,6 +436,36 @@ mod tests {
         assert!(claims(Flaw::NumbersAsFloats)["exp"].is_f64());
         assert!(claims(Flaw::IntegersThroughDouble)["n"].is_f64());
         assert!(claims(Flaw::IntegersThroughDouble)["exp"].is_u64());
+    }
+
+    #[test]
+    fn reducing_ecdsa_scalars_accepts_a_scalar_plus_the_order_and_nothing_forged() {
+        use jwt_conformance::forge::ecdsa_sig::Curve;
+        let policy = Policy::new(
+            keys::public_set(&["ec-p521-a"]),
+            vec![Alg::ES512],
+            Some(NOW),
+        );
+        let verify = |flaw, token: &str| {
+            FlawedAdapter::strict(flaw)
+                .prepare(&policy)
+                .unwrap()
+                .verify(token)
+        };
+        let valid = forge::jwt(Alg::ES512, "ec-p521-a", &json!({"exp": NOW + 60}));
+        let (input, sig) = valid.rsplit_once('.').unwrap();
+        let sig = base64url::decode(sig, Choice::Strict).unwrap();
+        let curve = Curve::of(Alg::ES512);
+        let (r, s) = curve.halves(&sig);
+        let r_plus_n = curve.raw(&curve.plus_order(r), s);
+        let tampered = format!("{input}.{}", base64url::encode(&r_plus_n));
+        assert!(!accepted(&verify(Flaw::None, &tampered)));
+        assert!(accepted(&verify(Flaw::ReducesEcdsaScalars, &tampered)));
+        assert!(accepted(&verify(Flaw::ReducesEcdsaScalars, &valid)));
+        let mut forged = sig.clone();
+        forged[10] ^= 1;
+        let forged = format!("{input}.{}", base64url::encode(&forged));
+        assert!(!accepted(&verify(Flaw::ReducesEcdsaScalars, &forged)));
     }
 
     #[test]

@@ -29,14 +29,17 @@ pub mod claims_integrity;
 pub mod common;
 pub mod crit;
 pub mod ecdsa_format;
+pub mod eddsa;
 pub mod format;
 pub mod header_key_injection;
 pub mod issuer;
 pub mod json_ambiguity;
+pub mod json_grammar;
 pub mod jwks;
 pub mod key_strength;
 pub mod kid_alg_binding;
 pub mod kid_injection;
+pub mod member_names;
 pub mod positive;
 pub mod psychic_signature;
 pub mod resource_limits;
@@ -98,6 +101,10 @@ pub const CLASSES: &[Class] = &[
         build: ecdsa_format::cases,
     },
     Class {
+        name: "eddsa",
+        build: eddsa::cases,
+    },
+    Class {
         name: "rsa-pkcs1",
         build: rsa_pkcs1::cases,
     },
@@ -152,6 +159,14 @@ pub const CLASSES: &[Class] = &[
     Class {
         name: "json-ambiguity",
         build: json_ambiguity::cases,
+    },
+    Class {
+        name: "json-grammar",
+        build: json_grammar::cases,
+    },
+    Class {
+        name: "member-names",
+        build: member_names::cases,
     },
     Class {
         name: "claims-integrity",

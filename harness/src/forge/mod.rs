@@ -10,6 +10,7 @@
 pub mod check;
 pub mod draft;
 pub mod ecdsa_sig;
+pub mod eddsa;
 pub mod jwe;
 pub mod key_encodings;
 pub mod keys;
