@@ -207,6 +207,11 @@ pub struct Case {
     pub control: Option<Control>,
     /// Where the case is built (`file:line`), for `explain` and failure messages.
     pub defined_at: &'static str,
+    /// The most the verifier's process may grow while answering, in KiB: a verifier whose
+    /// peak resident set rises further above where it was before the request fails the
+    /// case, whatever its verdict. Checked only where memory is measured (process
+    /// adapters, [`crate::memory`]); `None` for cases about verdicts alone.
+    pub memory_bound_kib: Option<u64>,
 }
 
 impl Case {
@@ -288,6 +293,7 @@ impl Case {
                 needs: Needs::default(),
                 control: None,
                 defined_at: location(at),
+                memory_bound_kib: None,
             },
         }
     }
@@ -380,6 +386,12 @@ impl CaseBuilder {
     }
     pub fn needs_injectable_clock(mut self) -> Self {
         self.case.needs.injectable_clock = true;
+        self
+    }
+    /// Bounds the growth of the verifier's resident set while it answers (see
+    /// [`Case::memory_bound_kib`]).
+    pub fn memory_bound_kib(mut self, kib: u64) -> Self {
+        self.case.memory_bound_kib = Some(kib);
         self
     }
     /// The positive control: the same kind of token, valid under the case's policy.
