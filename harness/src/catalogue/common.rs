@@ -269,3 +269,18 @@ mod tests {
         assert_eq!(value("fullwidth").replace('\u{ff53}', "s"), expected);
     }
 }
+
+/// A policy trusting the fixture `key` for `alg` with its private part, as a service that
+/// issues and verifies with one key pair holds it (an `oct` secret is the same either
+/// way), requiring `exp`. The JWK carries no `use`, as many deployed keys do not, so that
+/// nothing but the verifier's own rules stands between it and a token made with the key
+/// for another purpose.
+pub fn key_pair_policy(ctx: &Context, alg: Alg, key: &str) -> Policy {
+    let mut jwk = keys::private(key).clone();
+    jwk.use_ = None;
+    Policy::new(
+        crate::jwk::JwkSet::new(vec![jwk]),
+        vec![alg],
+        ctx.policy_now(),
+    )
+}

@@ -33,9 +33,11 @@ pub mod format;
 pub mod header_key_injection;
 pub mod issuer;
 pub mod json_ambiguity;
+pub mod jwe_limits;
 pub mod key_strength;
 pub mod kid_alg_binding;
 pub mod kid_injection;
+pub mod nested_jwt;
 pub mod positive;
 pub mod psychic_signature;
 pub mod resource_limits;
@@ -44,6 +46,7 @@ pub mod rfc7519;
 pub mod rfc8037;
 pub mod rfc_vectors;
 pub mod rsa_pkcs1;
+pub mod sign_encrypt_confusion;
 pub mod signature;
 pub mod time;
 pub mod typ;
@@ -79,6 +82,9 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
     all.extend(json_ambiguity::cases(ctx));
     all.extend(claims_integrity::cases(ctx));
     all.extend(resource_limits::cases(ctx));
+    all.extend(sign_encrypt_confusion::cases(ctx));
+    all.extend(nested_jwt::cases(ctx));
+    all.extend(jwe_limits::cases(ctx));
     all
 }
 
