@@ -60,7 +60,8 @@ mod tests {
 
     #[test]
     fn status_fields_are_read_in_kib() {
-        let status = "Name:\tpython3\nVmPeak:\t  30000 kB\nVmHWM:\t   12345 kB\nVmRSS:\t    9876 kB\n";
+        let status =
+            "Name:\tpython3\nVmPeak:\t  30000 kB\nVmHWM:\t   12345 kB\nVmRSS:\t    9876 kB\n";
         assert_eq!(field(status, "VmHWM"), Some(12_345));
         assert_eq!(field(status, "VmRSS"), Some(9_876));
         assert_eq!(field(status, "VmSwap"), None);

@@ -252,8 +252,7 @@ mod tests {
     fn private_parts_of_policy_keys_travel_as_jwk_members() {
         let keys = jwt_conformance::forge::keys::key_pair_set(&["rsa-2048-a", "ec-p256-a"]);
         let policy = Policy::new(keys.clone(), vec![Alg::RS256, Alg::ES256], None);
-        let verify: Value =
-            serde_json::from_str(&verify_request("id", "a.b.c", &policy)).unwrap();
+        let verify: Value = serde_json::from_str(&verify_request("id", "a.b.c", &policy)).unwrap();
         let sent = &verify["policy"]["keys"]["keys"];
         assert_eq!(sent[0], serde_json::to_value(&keys.keys[0]).unwrap());
         for name in ["d", "p", "q", "dp", "dq", "qi"] {
