@@ -79,7 +79,10 @@ fn trusting_the_inner_claims_of_a_nested_jwt_fails_the_nested_jwt_class() {
         .iter()
         .filter(|r| r.outcome == Outcome::Fail)
         .count();
-    assert_eq!(failed, report.by_class["nested-jwt"].total, "every nested case");
+    assert_eq!(
+        failed, report.by_class["nested-jwt"].total,
+        "every nested case"
+    );
 }
 
 #[test]

@@ -287,7 +287,11 @@ mod tests {
         // The outer token is signed and its payload no claims set, so only the controls
         // go through the usual check.
         for case in &cases {
-            assert!(valid_under(case.control_token().unwrap(), &case.policy), "{}", case.id);
+            assert!(
+                valid_under(case.control_token().unwrap(), &case.policy),
+                "{}",
+                case.id
+            );
         }
         let tampered = case_by_id(&cases, "nested-jwt/inner-tampered");
         let inner = String::from_utf8(forge::decode(&tampered.token).payload.unwrap()).unwrap();
