@@ -9,7 +9,7 @@
 //!
 //! | defect | kind |
 //! |---|---|
-//! | not three segments, bad base64url, header/payload not a JSON object, duplicate members, claim of the wrong JSON type | `malformed` |
+//! | not three segments (a JWE has five), bad base64url, header/payload not a JSON object, duplicate members, claim of the wrong JSON type, `cty` JWT (a nested JWT, which the strict reference does not process) | `malformed` |
 //! | `alg` missing, not a string, `none`, unknown, or not allowed by the policy | `algorithm` |
 //! | `crit` malformed or naming an extension not understood | `critical` |
 //! | `typ` differs from the required one | `type` |
