@@ -1,6 +1,7 @@
 //! The trait a library author implements to put a verifier under test.
 
 use crate::alg::Alg;
+use crate::memory::MemoryUse;
 use crate::policy::Policy;
 use crate::verdict::Verdict;
 use serde::{Deserialize, Serialize};
@@ -100,6 +101,16 @@ pub trait Verifier: Send + Sync {
     fn verify_request(&self, id: &str, token: &str) -> Result<Verdict, NoAnswer> {
         let _ = id;
         Ok(self.verify(token))
+    }
+
+    /// What the verifier's own process used to answer the last request, for verifiers
+    /// that run in a process of their own (the process adapter reads the child's peak
+    /// resident set around each request). The default, right for every verifier built
+    /// into the harness's process, is `None`: such a verifier shares the harness's
+    /// resident set, so there is nothing of its own to measure, and the memory bounds of
+    /// cases do not apply to it.
+    fn memory(&self) -> Option<MemoryUse> {
+        None
     }
 }
 

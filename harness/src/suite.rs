@@ -12,7 +12,7 @@ use crate::manifest::{Manifest, ManifestError};
 use crate::outcome::{score, score_scenario, Observed, Scored, VerdictLabel};
 use crate::properties::{self, Property, PropertyConfig};
 use crate::report::{CaseResult, Report};
-use crate::runner::{observe, observe_token, Observation, DEFAULT_TIMEOUT};
+use crate::runner::{observe_token, observe_token_measured, Observation, DEFAULT_TIMEOUT};
 use crate::scenario::{self, Scenario, ScenarioRun};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
@@ -254,9 +254,15 @@ impl Suite {
             points_at(case, NOMINAL_CANARY)
                 .then(|| format!("needs the loopback canary, which did not start: {why}"))
         });
-        let observation = match skip {
-            Some(why) => Observation::Skipped(why),
-            None => observe(&self.adapter, case, self.timeout),
+        let (observation, memory) = match skip {
+            Some(why) => (Observation::Skipped(why), None),
+            None => observe_token_measured(
+                &self.adapter,
+                &case.id,
+                &case.policy,
+                &case.token,
+                self.timeout,
+            ),
         };
         let fetched = canary
             .map(|c| c.fetched_under(&format!("/{}/", case.id)))
@@ -273,6 +279,7 @@ impl Suite {
             token: &observation,
             control: control.as_ref(),
             fetched: &fetched,
+            memory,
         };
         score(case, observed, self.scoring, self.manifest.reason(&case.id))
     }

@@ -9,7 +9,7 @@
 //!
 //! | defect | kind |
 //! |---|---|
-//! | not three segments, bad base64url, header/payload not a JSON object, duplicate members, claim of the wrong JSON type | `malformed` |
+//! | not three segments (a JWE has five), bad base64url, header/payload not a JSON object, duplicate members, claim of the wrong JSON type, `cty` JWT (a nested JWT, which the strict reference does not process) | `malformed` |
 //! | `alg` missing, not a string, `none`, unknown, or not allowed by the policy | `algorithm` |
 //! | `crit` malformed or naming an extension not understood | `critical` |
 //! | `typ` differs from the required one | `type` |
@@ -35,11 +35,13 @@ pub mod header_key_injection;
 pub mod issuer;
 pub mod json_ambiguity;
 pub mod json_grammar;
+pub mod jwe_limits;
 pub mod jwks;
 pub mod key_strength;
 pub mod kid_alg_binding;
 pub mod kid_injection;
 pub mod member_names;
+pub mod nested_jwt;
 pub mod positive;
 pub mod psychic_signature;
 pub mod resource_limits;
@@ -48,6 +50,7 @@ pub mod rfc7519;
 pub mod rfc8037;
 pub mod rfc_vectors;
 pub mod rsa_pkcs1;
+pub mod sign_encrypt_confusion;
 pub mod signature;
 pub mod time;
 pub mod typ;
@@ -175,6 +178,18 @@ pub const CLASSES: &[Class] = &[
     Class {
         name: "resource-limits",
         build: resource_limits::cases,
+    },
+    Class {
+        name: "sign-encrypt-confusion",
+        build: sign_encrypt_confusion::cases,
+    },
+    Class {
+        name: "nested-jwt",
+        build: nested_jwt::cases,
+    },
+    Class {
+        name: "jwe-limits",
+        build: jwe_limits::cases,
     },
     Class {
         name: "jwks",
