@@ -4,6 +4,7 @@
 //! switched off or a single answer changed, so whatever a test reports is that flaw and
 //! nothing else.
 
+use crate::remote::RemoteFlaw;
 use crate::ReferenceVerifier;
 use jwt_conformance::forge;
 use jwt_conformance::rules::{base64url, json, Choice};
@@ -47,6 +48,9 @@ pub enum Flaw {
     /// Hands integers beyond 2^53 back through a double, as JavaScript does: permitted by
     /// RFC 8259 section 6.
     IntegersThroughDouble,
+    /// Fetches a remote key set with one of its rules broken: merging sets, no cooldown,
+    /// following redirects, no timeout, or wiping the cache on a failed fetch.
+    Remote(RemoteFlaw),
 }
 
 /// A reference with one flaw, as an adapter.
@@ -102,7 +106,12 @@ impl Adapter for FlawedAdapter {
         }
         Ok(Box::new(FlawedVerifier {
             flaw: self.flaw,
-            reference: ReferenceVerifier::new(&policy, self.base),
+            reference: match self.flaw {
+                Flaw::Remote(remote) => {
+                    ReferenceVerifier::with_remote_flaw(&policy, self.base, remote)
+                }
+                _ => ReferenceVerifier::new(&policy, self.base),
+            },
             policy,
         }))
     }
