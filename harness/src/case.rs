@@ -154,6 +154,11 @@ impl Expected {
             claims: claims.as_object().cloned().unwrap_or_default(),
         }
     }
+
+    /// Reject, for the reason `kind`.
+    pub fn reject(kind: RejectKind) -> Expected {
+        Expected::Reject { kind }
+    }
 }
 
 /// What the adapter must offer for the case to be meaningful.

@@ -344,13 +344,17 @@ fn label_of(observation: &Observation) -> VerdictLabel {
 
 /// Every step judged in order: `Ok` with a summary when all pass, else `Err` naming the
 /// first that failed. `hardened` holds each step to its own expectation and the request
-/// log to its bounds; otherwise a verify step accepts either answer (with the signed
-/// claims) and the log is not judged.
+/// log to its bounds; otherwise a verify step accepts either answer (an acceptance still
+/// with exactly the signed claims) and the log is not judged. The summary names the
+/// answer of every single verify step whose expectation left the choice open, so a
+/// report says which way the verifier went (e.g. failing closed past the max age).
 fn judge_steps(scenario: &Scenario, run: &ScenarioRun, hardened: bool) -> Result<String, String> {
+    let mut chosen = Vec::new();
     for (n, (step, result)) in scenario.steps.iter().zip(&run.results).enumerate() {
         let at = |what: String| format!("step {} ({}): {what}", n + 1, step.label());
         let expected_of = |expect: &Expected| match (hardened, expect) {
-            (true, e) | (false, e @ Expected::Accept { .. }) => e.clone(),
+            (true, e) => e.clone(),
+            (false, Expected::Either { why }) => Expected::Either { why: why.clone() },
             (false, _) => Expected::Either {
                 why: "outside the scored levels".to_string(),
             },
@@ -381,12 +385,27 @@ fn judge_steps(scenario: &Scenario, run: &ScenarioRun, hardened: bool) -> Result
                         )));
                     }
                 }
+                if matches!(expect, Expected::Either { .. }) {
+                    chosen.push(format!(
+                        "step {} {}",
+                        n + 1,
+                        describe_observation(observation)
+                    ));
+                }
             }
             (Step::Flood { tokens, expect, .. }, StepResult::Flooded(observations)) => {
                 for (token, o) in tokens.iter().zip(observations) {
                     let j = judge(token, &expected_of(expect), o);
                     if !j.passed {
                         return Err(at(format!("one of the flood's tokens: {}", j.detail)));
+                    }
+                }
+            }
+            (Step::Concurrent { tokens, .. }, StepResult::Flooded(observations)) => {
+                for ((token, expect), o) in tokens.iter().zip(observations) {
+                    let j = judge(token, &expected_of(expect), o);
+                    if !j.passed {
+                        return Err(at(format!("one of the tokens: {}", j.detail)));
                     }
                 }
             }
@@ -404,7 +423,11 @@ fn judge_steps(scenario: &Scenario, run: &ScenarioRun, hardened: bool) -> Result
             describe_observation(stop)
         ));
     }
-    Ok(format!("all {} steps passed", scenario.steps.len()))
+    let mut summary = format!("all {} steps passed", scenario.steps.len());
+    if !chosen.is_empty() {
+        summary.push_str(&format!(" ({})", chosen.join("; ")));
+    }
+    Ok(summary)
 }
 
 /// Whether the control was accepted; a case without a control is confirmed by itself.

@@ -62,6 +62,13 @@ pub enum Step {
         expect: Expected,
         why: String,
     },
+    /// Verify every token of `tokens` from `threads` threads at once, each against its own
+    /// expectation: known keys verifying while unknown ones flood in.
+    Concurrent {
+        tokens: Vec<(String, Expected)>,
+        threads: usize,
+        why: String,
+    },
     /// The issuer has seen between `min` and `max` requests for `file` since the
     /// scenario began.
     Requests {
@@ -123,6 +130,11 @@ impl Step {
                 "flood of {} tokens on {threads} threads: {why}",
                 tokens.len()
             ),
+            Step::Concurrent {
+                tokens,
+                threads,
+                why,
+            } => format!("{} mixed tokens on {threads} threads: {why}", tokens.len()),
             Step::Requests {
                 file,
                 min,
@@ -320,28 +332,12 @@ fn execute(
         }
         Step::Flood {
             tokens, threads, ..
+        } => StepResult::Flooded(flood(tokens, *threads, id, n, verifier)),
+        Step::Concurrent {
+            tokens, threads, ..
         } => {
-            let next = std::sync::atomic::AtomicUsize::new(0);
-            let observations = std::sync::Mutex::new(vec![None; tokens.len()]);
-            thread::scope(|s| {
-                for _ in 0..(*threads).clamp(1, 64) {
-                    s.spawn(|| loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(token) = tokens.get(i) else { break };
-                        let o = observe_one(verifier.as_ref(), &format!("{id}#{n}.{i}"), token);
-                        if let Ok(mut all) = observations.lock() {
-                            all[i] = Some(o);
-                        }
-                    });
-                }
-            });
-            let observations = observations
-                .into_inner()
-                .unwrap_or_default()
-                .into_iter()
-                .map(|o| o.unwrap_or_else(|| Observation::Panicked("a flood thread died".into())))
-                .collect();
-            StepResult::Flooded(observations)
+            let tokens: Vec<String> = tokens.iter().map(|(t, _)| t.clone()).collect();
+            StepResult::Flooded(flood(&tokens, *threads, id, n, verifier))
         }
         Step::Requests { file, min, max, .. } => {
             let log = issuer.log();
@@ -371,6 +367,37 @@ fn execute(
             }
         }
     }
+}
+
+/// Every token verified from `threads` threads (1 to 64) at once; the observations in
+/// the order of the tokens.
+fn flood(
+    tokens: &[String],
+    threads: usize,
+    id: &str,
+    n: usize,
+    verifier: &Arc<dyn Verifier>,
+) -> Vec<Observation> {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let observations = std::sync::Mutex::new(vec![None; tokens.len()]);
+    thread::scope(|s| {
+        for _ in 0..threads.clamp(1, 64) {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(token) = tokens.get(i) else { break };
+                let o = observe_one(verifier.as_ref(), &format!("{id}#{n}.{i}"), token);
+                if let Ok(mut all) = observations.lock() {
+                    all[i] = Some(o);
+                }
+            });
+        }
+    });
+    observations
+        .into_inner()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|o| o.unwrap_or_else(|| Observation::Panicked("a flood thread died".into())))
+        .collect()
 }
 
 /// One verification, a panic caught.

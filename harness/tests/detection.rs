@@ -6,6 +6,7 @@
 use jwt_conformance::case::{Expected, Scoring};
 use jwt_conformance::{Alg, Outcome, Report, Suite};
 use jwt_conformance_reference::flawed::{Flaw, FlawedAdapter};
+use jwt_conformance_reference::remote::RemoteFlaw;
 use std::sync::Arc;
 
 fn run(adapter: FlawedAdapter) -> Report {
@@ -220,4 +221,83 @@ fn the_lenient_reference_passes_by_default_and_fails_only_strict_cases_when_stri
     for r in strict.results.iter().filter(|r| r.outcome == Outcome::Fail) {
         assert_eq!(r.level, jwt_conformance::case::Level::Strict, "{}", r.id);
     }
+}
+
+/// The jwks cases run in a strict run (most of them are `strict`: no RFC bounds how a
+/// key set is fetched), against a reference whose remote key set breaks one rule.
+fn jwks_failures(flaw: RemoteFlaw) -> Vec<String> {
+    let report = Suite::new(Arc::new(FlawedAdapter::strict(Flaw::Remote(flaw))))
+        .scoring(Scoring::Strict)
+        .filter(Some("jwks/".to_string()))
+        .properties(jwt_conformance::properties::PropertyConfig {
+            cases: Some(0),
+            ..Default::default()
+        })
+        .run()
+        .expect("empty manifest");
+    report
+        .results
+        .iter()
+        .filter(|r| r.outcome == Outcome::Fail)
+        .map(|r| r.id.clone())
+        .collect()
+}
+
+fn assert_jwks_fails_on(flaw: RemoteFlaw, ids: &[&str]) {
+    let failed = jwks_failures(flaw);
+    eprintln!("{flaw:?} fails {failed:?}");
+    for id in ids {
+        assert!(
+            failed.iter().any(|f| f == id),
+            "{flaw:?} did not fail {id}: {failed:?}"
+        );
+    }
+}
+
+#[test]
+fn the_unflawed_remote_key_set_passes_every_jwks_case_when_strict() {
+    assert_eq!(jwks_failures(RemoteFlaw::None), Vec::<String>::new());
+}
+
+#[test]
+fn merging_fetched_sets_fails_the_replacement_and_removal_cases() {
+    assert_jwks_fails_on(
+        RemoteFlaw::MergesSets,
+        &[
+            "jwks/refresh-replaces-set",
+            "jwks/removed-key-rejected-after-max-age",
+        ],
+    );
+}
+
+#[test]
+fn refetching_on_every_unknown_kid_fails_the_flood_case() {
+    assert_jwks_fails_on(RemoteFlaw::NoCooldown, &["jwks/unknown-kid-flood-bounded"]);
+}
+
+#[test]
+fn following_redirects_fails_the_redirect_case() {
+    assert_jwks_fails_on(RemoteFlaw::FollowsRedirects, &["jwks/redirect-not-trusted"]);
+}
+
+#[test]
+fn fetching_without_a_timeout_fails_the_stall_and_trickle_cases() {
+    assert_jwks_fails_on(
+        RemoteFlaw::NoTimeout,
+        &[
+            "jwks/trickle-body-bounded",
+            "jwks/outage-timeout-keeps-cache",
+        ],
+    );
+}
+
+#[test]
+fn wiping_the_cache_on_a_failed_fetch_fails_the_outage_cases() {
+    assert_jwks_fails_on(
+        RemoteFlaw::WipesOnFailure,
+        &[
+            "jwks/outage-503-keeps-cache",
+            "jwks/error-status-body-not-trusted",
+        ],
+    );
 }

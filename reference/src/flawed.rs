@@ -4,6 +4,7 @@
 //! switched off or a single answer changed, so whatever a test reports is that flaw and
 //! nothing else.
 
+use crate::remote::RemoteFlaw;
 use crate::ReferenceVerifier;
 use jwt_conformance::forge::{self, jwe};
 use jwt_conformance::memory::MemoryUse;
@@ -66,6 +67,9 @@ pub enum Flaw {
     /// own, so it reports what it inflated as its memory use, the figure a process
     /// adapter would measure.
     InflatesWithoutLimit,
+    /// Fetches a remote key set with one of its rules broken: merging sets, no cooldown,
+    /// following redirects, no timeout, or wiping the cache on a failed fetch.
+    Remote(RemoteFlaw),
 }
 
 /// A reference with one flaw, as an adapter.
@@ -121,7 +125,12 @@ impl Adapter for FlawedAdapter {
         }
         Ok(Box::new(FlawedVerifier {
             flaw: self.flaw,
-            reference: ReferenceVerifier::new(&policy, self.base),
+            reference: match self.flaw {
+                Flaw::Remote(remote) => {
+                    ReferenceVerifier::with_remote_flaw(&policy, self.base, remote)
+                }
+                _ => ReferenceVerifier::new(&policy, self.base),
+            },
             policy,
             memory: Mutex::new(None),
         }))

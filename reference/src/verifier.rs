@@ -1,7 +1,7 @@
 //! The prepared verifier: every check, in the order that decides the reject kind.
 
 use crate::keys::TrustedKey;
-use crate::remote::RemoteKeys;
+use crate::remote::{RemoteFlaw, RemoteKeys};
 use crate::{select, signature};
 use jwt_conformance::context::system_now;
 use jwt_conformance::rules::segments::{self, Segments};
@@ -24,6 +24,16 @@ impl ReferenceVerifier {
     /// Parses the policy's keys; keys that do not parse are kept, unusable, with why.
     /// Every choice the RFCs leave open is taken `choice`'s way.
     pub fn new(policy: &Policy, choice: Choice) -> ReferenceVerifier {
+        ReferenceVerifier::with_remote_flaw(policy, choice, RemoteFlaw::None)
+    }
+
+    /// [`ReferenceVerifier::new`] whose remote key set (if the policy has one) breaks one
+    /// of its rules on purpose; [`RemoteFlaw::None`] breaks none.
+    pub fn with_remote_flaw(
+        policy: &Policy,
+        choice: Choice,
+        flaw: RemoteFlaw,
+    ) -> ReferenceVerifier {
         ReferenceVerifier {
             keys: Arc::new(
                 policy
@@ -36,7 +46,7 @@ impl ReferenceVerifier {
             remote: policy
                 .jwks
                 .as_ref()
-                .map(|config| Arc::new(RemoteKeys::new(config, choice))),
+                .map(|config| Arc::new(RemoteKeys::with_flaw(config, choice, flaw))),
             policy: policy.clone(),
             choice,
         }

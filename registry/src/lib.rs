@@ -102,6 +102,14 @@ pub fn all() -> Vec<Builtin> {
         manifest_text: jwt_conformance_biscuit::MANIFEST,
         shares_process: true,
     });
+    #[cfg(feature = "jwtk")]
+    all.push(Builtin {
+        name: "jwtk",
+        make: || Arc::new(jwt_conformance_jwtk::JwtkAdapter),
+        manifest_source: "adapters/jwtk/expected-failures.toml",
+        manifest_text: jwt_conformance_jwtk::MANIFEST,
+        shares_process: true,
+    });
     all.push(Builtin {
         name: "reference",
         make: || Arc::new(ReferenceAdapter::STRICT),

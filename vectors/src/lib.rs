@@ -42,6 +42,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("rsa-2048-e3", include_str!("../keys/rsa-2048-e3.json")),
     ("ec-p256-a", include_str!("../keys/ec-p256-a.json")),
     ("ec-p256-b", include_str!("../keys/ec-p256-b.json")),
+    ("ec-p256-c", include_str!("../keys/ec-p256-c.json")),
     ("ec-p384-a", include_str!("../keys/ec-p384-a.json")),
     ("ec-p384-b", include_str!("../keys/ec-p384-b.json")),
     ("ec-p521-a", include_str!("../keys/ec-p521-a.json")),

@@ -18,10 +18,16 @@
 // - `jwtVerify(token, keyResolver, { algorithms, issuer, audience, requiredClaims, typ,
 //   clockTolerance, currentDate })` decides; the wrapper never checks a claim itself.
 // Clock: `currentDate` is jose's documented clock injection, so the clock is injectable.
+//
+// Remote key sets (a policy with `jwks`): `createRemoteJWKSet(url, { cooldownDuration,
+// cacheMaxAge, timeoutDuration })` is the key resolver, with the policy's cooldown, max age
+// and timeout, one per policy so its cache lasts the scenario. Every setting maps; what
+// jose does beyond them (no redirects, one fetch in flight, keep the cached set when a
+// fetch fails) is its own behaviour.
 
 import { createPublicKey } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { createLocalJWKSet, errors, jwtVerify } from "jose";
+import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify } from "jose";
 import protocol from "../node-common/protocol.js";
 
 const JOSE_VERSION = JSON.parse(
@@ -41,6 +47,7 @@ function errorKind(e) {
   if (e instanceof errors.JOSEAlgNotAllowed) return "algorithm";
   if (
     e instanceof errors.JWKSNoMatchingKey ||
+    e instanceof errors.JWKSTimeout ||
     e instanceof errors.JWKSMultipleMatchingKeys ||
     e instanceof errors.JWKSInvalid ||
     e instanceof errors.JWKInvalid
@@ -59,6 +66,15 @@ function publicHalf(jwk) {
   const { d, p, q, dp, dq, qi, oth, ...members } = jwk;
   const derived = createPublicKey({ key: jwk, format: "jwk" }).export({ format: "jwk" });
   return { ...members, ...derived };
+}
+
+// The key resolver of a remote key set, with the policy's cache settings.
+function remoteKeySet(jwks) {
+  return createRemoteJWKSet(new URL(jwks.uri), {
+    cooldownDuration: jwks.cooldown_ms,
+    cacheMaxAge: jwks.max_age_ms,
+    timeoutDuration: jwks.timeout_ms,
+  });
 }
 
 // jose configured for one policy: the key resolver and the jwtVerify options.
@@ -94,6 +110,7 @@ function prepare(policy) {
   if (policy.audience?.length) options.audience = policy.audience;
   if (policy.typ != null) options.typ = policy.typ;
   if (policy.now != null) options.currentDate = new Date(policy.now * 1000);
+  if (policy.jwks != null) return { resolveKey: remoteKeySet(policy.jwks), options };
   return { resolveKey, options };
 }
 
@@ -113,7 +130,10 @@ async function verify(message) {
 
 function hello() {
   // jose verifies every algorithm of the protocol.
-  return protocol.hello("jose", JOSE_VERSION, protocol.PROTOCOL_ALGORITHMS, "injectable");
+  return {
+    ...protocol.hello("jose", JOSE_VERSION, protocol.PROTOCOL_ALGORITHMS, "injectable"),
+    remote_jwks: true,
+  };
 }
 
 protocol.serve({ hello, verify });

@@ -16,12 +16,23 @@
 // claim: `exp`, which every policy requires by default, is left to the library (it
 // checks `exp` only when present, and the cases without one show that); requiring any
 // other claim, or a `typ` header, is answered `unsupported`.
+//
+// Remote key sets (a policy with `jwks`): jwks-rsa, the key set client the jsonwebtoken
+// README points to, as `getKey`: `jwksClient({ jwksUri, cache: true, cacheMaxAge,
+// rateLimit: true, jwksRequestsPerMinute, timeout })`, one per policy, and
+// `getSigningKey(kid)` hands jsonwebtoken the key's PEM. Mapped: the max age
+// (`cacheMaxAge`, which jwks-rsa applies to each kid's key, not to the set) and the
+// timeout (`timeout`, Node's socket inactivity timeout: it bounds each pause, not the
+// whole fetch). The cooldown has no equivalent: the nearest is the rate limit, set to one
+// fetch per cooldown on average (60000 / cooldown_ms a minute), a token bucket that starts
+// full, so a burst of that many fetches comes first.
 
 "use strict";
 
 const crypto = require("node:crypto");
 const path = require("node:path");
 const jwt = require("jsonwebtoken");
+const jwksRsa = require("jwks-rsa");
 const protocol = require("../node-common/protocol.js");
 
 // jsonwebtoken verifies signatures with jws; its algorithm list is what can be verified.
@@ -57,6 +68,27 @@ function errorKind(e) {
 function importKey(jwk) {
   if (jwk.kty === "oct") return Buffer.from(jwk.k ?? "", "base64url");
   return crypto.createPublicKey({ key: jwk, format: "jwk" });
+}
+
+// The `getKey` of a remote key set: jwks-rsa with the policy's cache settings.
+function remoteGetKey(jwks) {
+  const client = jwksRsa({
+    jwksUri: jwks.uri,
+    cache: true,
+    cacheMaxAge: jwks.max_age_ms,
+    rateLimit: true,
+    jwksRequestsPerMinute: Math.max(1, Math.floor(60000 / Math.max(1, jwks.cooldown_ms))),
+    timeout: jwks.timeout_ms,
+  });
+  return (header, callback) =>
+    client.getSigningKey(header.kid, (err, key) => {
+      if (err) return callback(err);
+      try {
+        return callback(null, key.getPublicKey());
+      } catch (e) {
+        return callback(e);
+      }
+    });
 }
 
 // jsonwebtoken configured for one policy, or why it cannot be.
@@ -95,6 +127,7 @@ function prepare(policy) {
   if (policy.issuer != null) options.issuer = policy.issuer;
   if (policy.audience?.length) options.audience = policy.audience;
   if (policy.now != null) options.clockTimestamp = policy.now;
+  if (policy.jwks != null) return { getKey: remoteGetKey(policy.jwks), options };
   return { getKey, options };
 }
 
@@ -128,7 +161,10 @@ function verify(message) {
 }
 
 function hello() {
-  return protocol.hello("node-jsonwebtoken", VERSION, ALGORITHMS, "injectable");
+  return {
+    ...protocol.hello("node-jsonwebtoken", VERSION, ALGORITHMS, "injectable"),
+    remote_jwks: true,
+  };
 }
 
 protocol.serve({ hello, verify });

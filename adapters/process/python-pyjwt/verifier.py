@@ -23,6 +23,13 @@ How PyJWT is used, following its documentation:
 Clock: PyJWT reads `datetime.now()` and has no option to set it, so the wrapper declares
 a system clock. PyJWT has no check of the `typ` header: a policy requiring one is
 answered `unsupported`.
+
+Remote key sets (a policy with `jwks`): `PyJWKClient(uri, lifespan=max age,
+cooldown_duration=cooldown, timeout=timeout)`, one per policy so its cache lasts the
+scenario, and `get_signing_key_from_jwt(token)` picks the key. Not mapped: PyJWKClient's
+`timeout` is urllib's socket timeout, which bounds each read and not the whole fetch; its
+cooldown runs from the last successful fetch only; it has no limit on the size of the
+body.
 """
 
 import os
@@ -48,6 +55,7 @@ ERROR_KINDS = [
     (errors.InvalidKeyError, "key"),
     (errors.PyJWKError, "key"),
     (errors.PyJWKSetError, "key"),
+    (errors.PyJWKClientError, "key"),
     (errors.DecodeError, "malformed"),
 ]
 
@@ -69,10 +77,26 @@ def public_half(key, jwk, alg):
     return jwt.PyJWK(public, algorithm=alg)
 
 
+class RemoteKeys:
+    """The policy's remote key set through PyJWKClient, with its cache settings."""
+
+    def __init__(self, jwks):
+        self.client = jwt.PyJWKClient(
+            jwks["uri"],
+            lifespan=jwks["max_age_ms"] / 1000,
+            cooldown_duration=jwks["cooldown_ms"] / 1000,
+            timeout=jwks["timeout_ms"] / 1000,
+        )
+
+    def select_key(self, token):
+        return self.client.get_signing_key_from_jwt(token)
+
+
 class Prepared:
     """PyJWT configured for one policy: the keys and the arguments of `jwt.decode`."""
 
     def __init__(self, policy):
+        self.remote = RemoteKeys(policy["jwks"]) if policy.get("jwks") else None
         self.algorithms = list(policy["algorithms"])
         self.keys = []
         self.key_errors = []
@@ -103,6 +127,8 @@ class Prepared:
         }
 
     def select_key(self, token):
+        if self.remote is not None:
+            return self.remote.select_key(token)
         header = jwt.get_unverified_header(token)
         kid = header.get("kid")
         if kid is None:
@@ -133,7 +159,9 @@ def error_kind(exc):
 
 def hello():
     # The hello lists the protocol's algorithms PyJWT implements.
-    return protocol.hello("pyjwt", version("PyJWT"), get_default_algorithms(), "system")
+    answer = protocol.hello("pyjwt", version("PyJWT"), get_default_algorithms(), "system")
+    answer["remote_jwks"] = True
+    return answer
 
 
 PREPARED = protocol.PreparedCache(Prepared)
