@@ -102,6 +102,14 @@ pub fn all() -> Vec<Builtin> {
         manifest_text: jwt_conformance_biscuit::MANIFEST,
         shares_process: true,
     });
+    #[cfg(feature = "jwt")]
+    all.push(Builtin {
+        name: "jwt",
+        make: || Arc::new(jwt_conformance_jwt::JwtAdapter),
+        manifest_source: "adapters/jwt/expected-failures.toml",
+        manifest_text: jwt_conformance_jwt::MANIFEST,
+        shares_process: true,
+    });
     all.push(Builtin {
         name: "reference",
         make: || Arc::new(ReferenceAdapter::STRICT),
