@@ -110,6 +110,22 @@ pub fn all() -> Vec<Builtin> {
         manifest_text: jwt_conformance_jwtk::MANIFEST,
         shares_process: true,
     });
+    #[cfg(feature = "jwt")]
+    all.push(Builtin {
+        name: "jwt",
+        make: || Arc::new(jwt_conformance_jwt::JwtAdapter),
+        manifest_source: "adapters/jwt/expected-failures.toml",
+        manifest_text: jwt_conformance_jwt::MANIFEST,
+        shares_process: true,
+    });
+    #[cfg(feature = "jsonwebtokens")]
+    all.push(Builtin {
+        name: "jsonwebtokens",
+        make: || Arc::new(jwt_conformance_jsonwebtokens::JsonwebtokensAdapter),
+        manifest_source: "adapters/jsonwebtokens/expected-failures.toml",
+        manifest_text: jwt_conformance_jsonwebtokens::MANIFEST,
+        shares_process: true,
+    });
     all.push(Builtin {
         name: "reference",
         make: || Arc::new(ReferenceAdapter::STRICT),
