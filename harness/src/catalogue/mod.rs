@@ -18,6 +18,7 @@
 //! | a required claim is absent | `missing-claim` |
 //! | `exp` passed / `nbf` in the future | `expired` / `not-yet-valid` |
 //! | `iss` / `aud` mismatch | `issuer` / `audience` |
+//! | a profile's rule: `nonce` or `at_hash` that does not match, `sub` that is not the client | `other` (absent: `missing-claim`; `azp` and untrusted audiences: `audience`; another kind's `typ`: `type`) |
 //!
 //! A verifier that rejects for another reason still passes; the report notes the
 //! difference as a warning.
@@ -29,6 +30,7 @@ pub mod claims_integrity;
 pub mod common;
 pub mod crit;
 pub mod ecdsa_format;
+pub mod explicit_typing;
 pub mod format;
 pub mod header_key_injection;
 pub mod issuer;
@@ -37,12 +39,15 @@ pub mod jwks;
 pub mod key_strength;
 pub mod kid_alg_binding;
 pub mod kid_injection;
+pub mod oidc_id_token;
 pub mod positive;
 pub mod psychic_signature;
 pub mod resource_limits;
 pub mod rfc7515;
 pub mod rfc7519;
+pub mod rfc7523;
 pub mod rfc8037;
+pub mod rfc9068;
 pub mod rfc_vectors;
 pub mod rsa_pkcs1;
 pub mod signature;
@@ -164,6 +169,22 @@ pub const CLASSES: &[Class] = &[
     Class {
         name: "jwks",
         build: jwks::cases,
+    },
+    Class {
+        name: "rfc9068",
+        build: rfc9068::cases,
+    },
+    Class {
+        name: "oidc-id-token",
+        build: oidc_id_token::cases,
+    },
+    Class {
+        name: "rfc7523",
+        build: rfc7523::cases,
+    },
+    Class {
+        name: "explicit-typing",
+        build: explicit_typing::cases,
     },
 ];
 
