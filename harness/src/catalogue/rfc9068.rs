@@ -138,15 +138,16 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
             .build(),
         );
     }
-    for (name, typ) in [
-        ("typ-at-jwt-uppercase", "at+JWT"),
-        ("typ-application-at-jwt", "application/at+jwt"),
+    for (name, typ, basis) in [
+        ("typ-at-jwt-uppercase", "at+JWT", "RFC7515#section-4.1.9"),
+        ("typ-application-at-jwt", "application/at+jwt", SECTION_4),
     ] {
         out.push(
             case(ctx, name, &format!("typ {typ:?} is the access-token type"))
                 .severity(Severity::Low)
                 .sends(format!("typ {typ:?}"))
-                .rfc("RFC7515#section-4.1.9")
+                .rfc(basis)
+                .refs([SECTION_4, "RFC7515#section-4.1.9"])
                 .requirement(format!(
                     "{TYP_REQ} RFC 7515 4.1.9: \"Per RFC 2045, all media type values, subtype values, \
                         and parameter names are case insensitive\" and \"A recipient using the media \
