@@ -325,9 +325,9 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
     let es256_key = keys::default_key_name(es256);
     out.push(
         rejects(ctx, "alg-not-registered", "An ID token signed with an algorithm other than the registered one is rejected")
-            .sends(format!(
-                "alg ES256, signed by a key the OpenID Provider publishes; the client registered RS256"
-            ))
+            .sends(
+                "alg ES256, signed by a key the OpenID Provider publishes; the client registered RS256",
+            )
             .policy(two_keys(ctx))
             .needs_algorithms(&[ALG, es256])
             .bcp("RFC8725#section-3.1")
