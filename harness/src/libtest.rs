@@ -36,6 +36,7 @@ use crate::adapter::Adapter;
 use crate::case::{Case, Scoring};
 use crate::manifest::{Manifest, ManifestError};
 use crate::outcome::describe_expected;
+use crate::policy::Profile;
 use crate::properties::PropertyConfig;
 use crate::runner::DEFAULT_TIMEOUT;
 use crate::suite::Suite;
@@ -51,6 +52,7 @@ pub struct Harness {
     timeout: Duration,
     properties: PropertyConfig,
     scoring: Scoring,
+    profile: Option<Profile>,
 }
 
 impl Harness {
@@ -62,7 +64,17 @@ impl Harness {
             timeout: DEFAULT_TIMEOUT,
             properties: PropertyConfig::default(),
             scoring: Scoring::Default,
+            profile: None,
         }
+    }
+
+    /// Runs only the cases of `profile`'s preset (its class and the `explicit-typing`
+    /// cases offered to it), without the properties: for a verifier configured as a
+    /// resource server, a Relying Party or an authorization server, whose adapter answers
+    /// `unsupported` to bare policies.
+    pub fn profile(mut self, profile: Profile) -> Harness {
+        self.profile = Some(profile);
+        self
     }
 
     /// Scores the `strict` level too: SHOULDs, MAY-rejects and hardening become failures
@@ -127,6 +139,7 @@ impl Harness {
                 .manifest(manifest)
                 .timeout(self.timeout)
                 .scoring(self.scoring)
+                .profile(self.profile)
                 .properties(self.properties),
         );
         let manifest_check = suite.check_manifest().err();

@@ -2,7 +2,10 @@
 
 use crate::alg::Alg;
 use crate::jwk::JwkSet;
+use crate::verdict::Verdict;
 use serde::{Deserialize, Deserializer, Serialize};
+use std::fmt;
+use std::str::FromStr;
 
 /// The verification policy: trusted keys, allowed algorithms and claim checks.
 ///
@@ -39,6 +42,101 @@ pub struct Policy {
     /// Absent from the protocol's policy object when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jwks: Option<RemoteJwks>,
+    /// The profile whose validation rules apply on top of the members above (an OAuth
+    /// access token, an OpenID Connect ID token, a client assertion); `None` for a bare
+    /// JWT. The profile presets in [`crate::profiles`] set it together with the members
+    /// it needs. A verifier that cannot apply the profile's rules answers `unsupported`.
+    /// Absent from the protocol's policy object when `None`, like every member below.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<Profile>,
+    /// The OAuth 2.0 `client_id` the profile checks claims against: with
+    /// `oidc-id-token`, the Relying Party's own, which `aud` must list and `azp`, when
+    /// present, must name (OpenID Connect Core 1.0 section 3.1.3.7); with `rfc7523`, the
+    /// client authenticating, which `sub` must be (RFC 7523 section 3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// With `oidc-id-token`: the `nonce` sent in the Authentication Request, which the ID
+    /// token's `nonce` claim must then carry (OpenID Connect Core 1.0 section 3.1.3.7);
+    /// `None` when none was sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nonce: Option<String>,
+    /// With `oidc-id-token`: the access token issued with the ID token, which its
+    /// `at_hash` must match (OpenID Connect Core 1.0 sections 3.2.2.9 and 3.3.2.11);
+    /// `None` when no access token is bound.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_token: Option<String>,
+    /// With `rfc7523`: which version of the audience rule for client authentication
+    /// applies; `None` reads as [`AudienceRule::Rfc7523`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audience_rule: Option<AudienceRule>,
+}
+
+/// A profile of JWT that adds validation rules to the bare JWT RFCs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Profile {
+    /// An OAuth 2.0 access token checked by a resource server (RFC 9068 section 4):
+    /// `typ` `at+jwt`, `iss`, `aud`, `exp`, and the claims section 2.2 requires.
+    #[serde(rename = "rfc9068")]
+    Rfc9068,
+    /// An OpenID Connect ID token checked by the Relying Party that requested it (OpenID
+    /// Connect Core 1.0 sections 2 and 3.1.3.7): `aud` lists the client and only trusted
+    /// audiences, `azp`, `nonce`, `at_hash`, and no other kind's explicit type.
+    #[serde(rename = "oidc-id-token")]
+    OidcIdToken,
+    /// A JWT client assertion checked by an authorization server (RFC 7523 section 3 and
+    /// its update on audiences): `iss` and `sub` are the client, `aud` the server.
+    #[serde(rename = "rfc7523")]
+    Rfc7523,
+}
+
+impl Profile {
+    /// Every profile, in the catalogue's order.
+    pub const ALL: [Profile; 3] = [Profile::Rfc9068, Profile::OidcIdToken, Profile::Rfc7523];
+
+    /// `rfc9068`, `oidc-id-token` or `rfc7523`: the name in the protocol and on the
+    /// command line, and the class of the profile's cases.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Profile::Rfc9068 => "rfc9068",
+            Profile::OidcIdToken => "oidc-id-token",
+            Profile::Rfc7523 => "rfc7523",
+        }
+    }
+}
+
+impl fmt::Display for Profile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Profile {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Profile::ALL
+            .into_iter()
+            .find(|p| p.as_str() == s)
+            .ok_or_else(|| {
+                let names: Vec<&str> = Profile::ALL.iter().map(|p| p.as_str()).collect();
+                format!("{s:?} is not a profile ({})", names.join(", "))
+            })
+    }
+}
+
+/// The audience rule for JWT client authentication (profile `rfc7523`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum AudienceRule {
+    /// RFC 7523 section 3 item 3 as published: `aud` must contain a value identifying the
+    /// authorization server, which may be its token endpoint URL; the policy's `audience`
+    /// lists the identifiers it answers to.
+    #[serde(rename = "rfc7523")]
+    Rfc7523,
+    /// The update of that item (draft-ietf-oauth-rfc7523bis section 4): `aud` must hold
+    /// the authorization server's issuer identifier as its sole value; the policy's
+    /// `audience` holds that identifier.
+    #[serde(rename = "rfc7523bis")]
+    Rfc7523bis,
 }
 
 /// A remote JWK Set (a JWKS endpoint, RFC 7517 section 5; OpenID Connect's `jwks_uri`)
@@ -75,6 +173,23 @@ impl Policy {
             typ: None,
             now,
             jwks: None,
+            profile: None,
+            client_id: None,
+            nonce: None,
+            access_token: None,
+            audience_rule: None,
+        }
+    }
+
+    /// For an adapter without profile validation: `Err` with [`Verdict::Unsupported`]
+    /// when the policy names a profile, so that `prepare` can answer it with `?` and the
+    /// profile's cases are skipped rather than scored against bare JWT checks.
+    pub fn without_profile(&self, library: &str) -> Result<(), Verdict> {
+        match self.profile {
+            Some(profile) => Err(Verdict::unsupported(format!(
+                "{library} has no validation of the {profile} profile"
+            ))),
+            None => Ok(()),
         }
     }
 
@@ -98,6 +213,51 @@ mod tests {
         let back = policy.to_json();
         assert_eq!(back["audience"], serde_json::json!([]));
         assert_eq!(back["issuer"], serde_json::Value::Null);
+    }
+
+    #[test]
+    fn profile_members_are_absent_unless_set_and_round_trip() {
+        let mut policy = Policy::new(JwkSet::default(), vec![Alg::RS256], Some(1));
+        let bare = policy.to_json();
+        for member in [
+            "profile",
+            "client_id",
+            "nonce",
+            "access_token",
+            "audience_rule",
+        ] {
+            assert!(bare.get(member).is_none(), "{member}");
+        }
+        policy.profile = Some(Profile::Rfc7523);
+        policy.client_id = Some("client".into());
+        policy.nonce = Some("n".into());
+        policy.access_token = Some("at".into());
+        policy.audience_rule = Some(AudienceRule::Rfc7523bis);
+        let json = policy.to_json();
+        assert_eq!(json["profile"], "rfc7523");
+        assert_eq!(json["audience_rule"], "rfc7523bis");
+        let back: Policy = serde_json::from_value(json).unwrap();
+        assert_eq!(back, policy);
+    }
+
+    #[test]
+    fn profiles_parse_by_name_and_adapters_without_them_say_unsupported() {
+        for profile in Profile::ALL {
+            assert_eq!(profile.as_str().parse::<Profile>(), Ok(profile));
+        }
+        assert!("oidc"
+            .parse::<Profile>()
+            .unwrap_err()
+            .contains("oidc-id-token"));
+        let mut policy = Policy::new(JwkSet::default(), vec![Alg::RS256], None);
+        assert_eq!(policy.without_profile("lib"), Ok(()));
+        policy.profile = Some(Profile::OidcIdToken);
+        assert_eq!(
+            policy.without_profile("lib"),
+            Err(Verdict::unsupported(
+                "lib has no validation of the oidc-id-token profile"
+            ))
+        );
     }
 
     #[test]

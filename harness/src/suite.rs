@@ -10,6 +10,8 @@ use crate::forge;
 use crate::issuer::{Issuer, Limits};
 use crate::manifest::{Manifest, ManifestError};
 use crate::outcome::{score, score_scenario, Observed, Scored, VerdictLabel};
+use crate::policy::Profile;
+use crate::profiles;
 use crate::properties::{self, Property, PropertyConfig};
 use crate::report::{CaseResult, Report};
 use crate::runner::{observe_token, observe_token_measured, Observation, DEFAULT_TIMEOUT};
@@ -24,6 +26,8 @@ pub struct Suite {
     manifest: Manifest,
     timeout: Duration,
     filter: Option<String>,
+    /// Only the cases of this profile's preset, when set.
+    profile: Option<Profile>,
     /// Started on first use, once per suite; the error says why it could not start.
     canary: OnceLock<Result<Canary, String>>,
     /// How the properties run (their timeout is the suite's).
@@ -60,6 +64,7 @@ impl Suite {
             manifest: Manifest::empty(),
             timeout: DEFAULT_TIMEOUT,
             filter: None,
+            profile: None,
             canary: OnceLock::new(),
             properties: PropertyConfig::default(),
             scoring: Scoring::Default,
@@ -101,6 +106,14 @@ impl Suite {
     /// Runs only cases whose id contains `pattern`.
     pub fn filter(mut self, pattern: Option<String>) -> Suite {
         self.filter = pattern;
+        self
+    }
+
+    /// Runs only the cases of `profile`: those whose policy is the profile's preset (its
+    /// own class and the `explicit-typing` cases offered to it), and no properties, which
+    /// check bare JWTs. Combines with [`Suite::filter`]: a case must pass both.
+    pub fn profile(mut self, profile: Option<Profile>) -> Suite {
+        self.profile = profile;
         self
     }
 
@@ -146,6 +159,7 @@ impl Suite {
             let classes: Vec<&'static str> = catalogue::CLASSES
                 .iter()
                 .filter(|c| catalogue::class_may_match(c.name, self.filter.as_deref()))
+                .filter(|c| self.profile.is_none() || profiles::CLASSES.contains(&c.name))
                 .map(|c| c.name)
                 .collect();
             let cases = catalogue::CLASSES
@@ -162,9 +176,10 @@ impl Suite {
         })
     }
 
-    /// Whether the filter selects `case`.
+    /// Whether the filter and the profile select `case`.
     fn selects(&self, case: &Case) -> bool {
         self.filter.as_deref().is_none_or(|p| case.id.contains(p))
+            && self.profile.is_none_or(|p| case.policy.profile == Some(p))
     }
 
     /// The cases for this adapter, after the filter, with the context they were built in.
@@ -200,8 +215,11 @@ impl Suite {
         self.manifest.check_ids(ids)
     }
 
-    /// The properties whose id matches the filter.
+    /// The properties whose id matches the filter; none in a profile's run.
     pub fn selected_properties(&self) -> Vec<Property> {
+        if self.profile.is_some() {
+            return Vec::new();
+        }
         Property::ALL
             .into_iter()
             .filter(|p| self.filter.as_deref().is_none_or(|f| p.id().contains(f)))

@@ -51,9 +51,23 @@ struct Run {
     offences: Vec<String>,
 }
 
-/// The RFCs whose MUSTs are `rfc` level (RFC 8259 for the JSON itself).
-const RFC_LEVEL: [&str; 8] = [
-    "RFC7515", "RFC7516", "RFC7517", "RFC7518", "RFC7519", "RFC7797", "RFC8037", "RFC8259",
+/// The documents whose MUSTs are `rfc` level: the JOSE/JWT RFCs (RFC 8259 for the JSON
+/// itself) and, for the cases of a profile, the profile's own: RFC 9068 (access tokens),
+/// OpenID Connect Core 1.0 (ID tokens, client authentication), RFC 7523 and its update
+/// on audiences (client assertions, when the policy selects that rule).
+const RFC_LEVEL: [&str; 12] = [
+    "RFC7515",
+    "RFC7516",
+    "RFC7517",
+    "RFC7518",
+    "RFC7519",
+    "RFC7797",
+    "RFC8037",
+    "RFC8259",
+    "RFC9068",
+    "RFC7523",
+    "OIDC-Core",
+    "draft-ietf-oauth-rfc7523bis",
 ];
 
 /// An offence if the case's level, basis or control is missing or of the wrong kind.

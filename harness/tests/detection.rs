@@ -4,7 +4,7 @@
 //! no confirmed pass, and a verifier that makes only choices the RFCs permit passes.
 
 use jwt_conformance::case::{Expected, Scoring};
-use jwt_conformance::{Alg, Outcome, Report, Suite};
+use jwt_conformance::{Alg, Outcome, Profile, Report, Suite};
 use jwt_conformance_reference::flawed::{Flaw, FlawedAdapter};
 use jwt_conformance_reference::remote::RemoteFlaw;
 use std::sync::Arc;
@@ -64,6 +64,76 @@ fn ignoring_the_audience_fails_the_audience_class() {
 #[test]
 fn ignoring_exp_fails_the_time_class() {
     assert_fails_on(Flaw::IgnoresExp, "time");
+}
+
+/// The run of the profile classes alone, scored as `scoring` says.
+fn profile_run(adapter: FlawedAdapter, scoring: Scoring) -> Report {
+    Suite::new(Arc::new(adapter))
+        .scoring(scoring)
+        .profile(Some(Profile::OidcIdToken))
+        .run()
+        .expect("empty manifest")
+}
+
+/// The ids of the failed cases.
+fn failed(report: &Report) -> Vec<&str> {
+    report
+        .results
+        .iter()
+        .filter(|r| r.outcome == Outcome::Fail)
+        .map(|r| r.id.as_str())
+        .collect()
+}
+
+#[test]
+fn validating_access_tokens_without_the_type_check_fails_the_id_token_confusion_case() {
+    let report = Suite::new(Arc::new(FlawedAdapter::strict(Flaw::IgnoresType)))
+        .profile(Some(Profile::Rfc9068))
+        .run()
+        .expect("empty manifest");
+    let failed = failed(&report);
+    for id in [
+        "rfc9068/id-token-as-access-token",
+        "rfc9068/typ-jwt",
+        "rfc9068/typ-missing",
+        "explicit-typing/logout-token-as-access-token",
+    ] {
+        assert!(failed.contains(&id), "{id} not failed: {failed:?}");
+    }
+    assert!(
+        failed
+            .iter()
+            .all(|id| id.contains("typ") || id.contains("-as-")),
+        "{failed:?}"
+    );
+}
+
+#[test]
+fn ignoring_the_nonce_fails_the_nonce_cases_and_the_untyped_logout_token() {
+    let report = profile_run(FlawedAdapter::strict(Flaw::IgnoresNonce), Scoring::Default);
+    assert_eq!(
+        failed(&report),
+        [
+            "oidc-id-token/nonce-missing",
+            "oidc-id-token/nonce-mismatch",
+            "oidc-id-token/logout-token-untyped"
+        ]
+    );
+}
+
+#[test]
+fn ignoring_azp_fails_the_azp_cases_in_a_strict_run_only() {
+    let strict = profile_run(FlawedAdapter::strict(Flaw::IgnoresAzp), Scoring::Strict);
+    assert_eq!(
+        failed(&strict),
+        [
+            "oidc-id-token/several-audiences-without-azp",
+            "oidc-id-token/azp-mismatch"
+        ]
+    );
+    // OpenID Connect Core 1.0 makes the azp checks a SHOULD: by default they inform.
+    let default = profile_run(FlawedAdapter::strict(Flaw::IgnoresAzp), Scoring::Default);
+    assert!(!default.failed(), "{:?}", failed(&default));
 }
 
 #[test]

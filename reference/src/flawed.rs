@@ -32,6 +32,14 @@ pub enum Flaw {
     IgnoresAudience,
     /// `exp` is never checked.
     IgnoresExp,
+    /// The token's type is never checked: a required `typ`, or a profile's explicit
+    /// type (an access token validated without its `at+jwt` check).
+    IgnoresType,
+    /// The nonce sent in the Authentication Request is dropped from the policy, so an ID
+    /// token's `nonce` goes unchecked.
+    IgnoresNonce,
+    /// An ID token's `azp` is never checked.
+    IgnoresAzp,
     /// Compares only the first 16 bytes of an HMAC.
     HmacPrefix,
     /// Verifies the signature over the header and payload re-serialised as compact JSON
@@ -122,6 +130,9 @@ impl Adapter for FlawedAdapter {
         let mut policy = policy.clone();
         if self.flaw == Flaw::IgnoresAudience {
             policy.audience.clear();
+        }
+        if self.flaw == Flaw::IgnoresNonce {
+            policy.nonce = None;
         }
         Ok(Box::new(FlawedVerifier {
             flaw: self.flaw,
@@ -284,6 +295,10 @@ impl FlawedVerifier {
                 label.eq_ignore_ascii_case("none") && only(&[RejectKind::Algorithm])
             }
             Flaw::IgnoresExp => only(&[RejectKind::Expired]),
+            Flaw::IgnoresType => only(&[RejectKind::Type]),
+            Flaw::IgnoresAzp => {
+                !defects.is_empty() && defects.iter().all(|d| d.message.starts_with("`azp`"))
+            }
             Flaw::HmacWithPublicPem => {
                 hmac_alg(label).is_some_and(|alg| {
                     self.trusted().any(|k| {

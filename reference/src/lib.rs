@@ -22,6 +22,7 @@
 //! | 7 | signature verifies with a usable key, exact encodings only | [`signature`] | `signature` |
 //! | 8 | payload is a UTF-8 JSON object | [`json`](jwt_conformance::rules::json) | `malformed` |
 //! | 9 | claim types, required claims, `exp`, `nbf`, `iss`, `aud` | [`claims`](jwt_conformance::rules::claims), [`time`](jwt_conformance::rules::time) | see module |
+//! | 5, 9 | with a profile in the policy: its explicit type, then its claim rules | [`profiles`](jwt_conformance::rules::profiles) | see module |
 //!
 //! An accepted token's claims are returned exactly as parsed from the payload.
 //!

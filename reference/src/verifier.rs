@@ -5,7 +5,7 @@ use crate::remote::{RemoteFlaw, RemoteKeys};
 use crate::{select, signature};
 use jwt_conformance::context::system_now;
 use jwt_conformance::rules::segments::{self, Segments};
-use jwt_conformance::rules::{alg, claims, crit, json, typ, Checked, Choice, Rejection};
+use jwt_conformance::rules::{alg, claims, crit, json, profiles, typ, Checked, Choice, Rejection};
 use jwt_conformance::{Alg, Policy, RejectKind, Verdict, Verifier};
 use serde_json::{Map, Value};
 use std::sync::Arc;
@@ -65,6 +65,7 @@ impl ReferenceVerifier {
         crit::check(&header, self.choice)?;
         // 5. `typ` (explicit typing) and `cty`.
         typ::check(&header, self.policy.typ.as_deref(), self.choice)?;
+        profiles::check_header(&header, &self.policy)?;
         // 6. and 7. Trusted keys chosen by `kid`, bound to `alg`, strong enough; the
         //    signature over the signing input verifies with one of them.
         self.key_and_signature(alg, &header, &segments)?;
@@ -73,6 +74,7 @@ impl ReferenceVerifier {
             .map_err(|e| malformed("payload", e))?;
         // 9. Claims: types, required, time window, issuer, audience.
         claims::check(&claims, &self.policy, self.now(), self.choice)?;
+        profiles::check_claims(&claims, Some(alg.as_str()), &self.policy, self.choice)?;
         // 10. Accepted: the claims exactly as parsed.
         Ok(claims)
     }
@@ -92,9 +94,10 @@ impl ReferenceVerifier {
             Err(rejection) => return vec![rejection],
         };
         let mut found = Vec::new();
-        match json::parse_object(&segments.header, self.choice) {
-            Ok(header) => found.extend(self.header_defects(&header, &segments)),
-            Err(e) => found.push(malformed("header", e)),
+        let header = json::parse_object(&segments.header, self.choice);
+        match &header {
+            Ok(header) => found.extend(self.header_defects(header, &segments)),
+            Err(e) => found.push(malformed("header", e.clone())),
         }
         // A `cty` of JWT makes the payload a nested JWT (RFC 7519 section 7.2 step 8),
         // not this token's claims: its not being a claims set is no defect of its own.
@@ -108,12 +111,21 @@ impl ReferenceVerifier {
             return found;
         }
         match json::parse_object(&segments.payload, self.choice) {
-            Ok(claims) => found.extend(claims::defects(
-                &claims,
-                &self.policy,
-                self.now(),
-                self.choice,
-            )),
+            Ok(claims) => {
+                found.extend(claims::defects(
+                    &claims,
+                    &self.policy,
+                    self.now(),
+                    self.choice,
+                ));
+                let alg = header.as_ref().ok().and_then(|h| h.get("alg")?.as_str());
+                found.extend(profiles::claim_defects(
+                    &claims,
+                    alg,
+                    &self.policy,
+                    self.choice,
+                ));
+            }
             Err(e) => found.push(malformed("payload", e)),
         }
         found
@@ -124,11 +136,12 @@ impl ReferenceVerifier {
         let alg = alg::check(header, &self.policy.algorithms);
         let crit = crit::check(header, self.choice);
         let typ = typ::check(header, self.policy.typ.as_deref(), self.choice);
+        let profile = profiles::check_header(header, &self.policy);
         let signature = match &alg {
             Ok(alg) => self.key_and_signature(*alg, header, segments),
             Err(_) => Ok(()),
         };
-        [alg.map(|_| ()), crit, typ, signature]
+        [alg.map(|_| ()), crit, typ, profile, signature]
             .into_iter()
             .filter_map(Result::err)
             .collect()

@@ -126,6 +126,14 @@ pub fn all() -> Vec<Builtin> {
         manifest_text: jwt_conformance_jsonwebtokens::MANIFEST,
         shares_process: true,
     });
+    #[cfg(feature = "openidconnect")]
+    all.push(Builtin {
+        name: "openidconnect",
+        make: || Arc::new(jwt_conformance_openidconnect::OpenIdConnectAdapter),
+        manifest_source: "adapters/openidconnect/expected-failures.toml",
+        manifest_text: jwt_conformance_openidconnect::MANIFEST,
+        shares_process: true,
+    });
     all.push(Builtin {
         name: "reference",
         make: || Arc::new(ReferenceAdapter::STRICT),

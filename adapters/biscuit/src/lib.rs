@@ -100,6 +100,7 @@ impl Adapter for BiscuitAdapter {
     }
 
     fn prepare(&self, policy: &Policy) -> Result<Box<dyn Verifier>, Verdict> {
+        policy.without_profile("biscuit")?;
         let unsupported = |why: String| Err(Verdict::unsupported(why));
         if policy.typ.is_some() {
             return unsupported("biscuit has no `typ` check".to_string());

@@ -77,6 +77,7 @@ impl Adapter for JosekitAdapter {
     }
 
     fn prepare(&self, policy: &Policy) -> Result<Box<dyn Verifier>, Verdict> {
+        policy.without_profile("josekit")?;
         let unsupported = |why: &str| Err(Verdict::unsupported(why.to_string()));
         if policy.leeway != 0 {
             return unsupported("josekit's JwtPayloadValidator has no leeway");

@@ -121,6 +121,7 @@ impl Adapter for BackendAdapter {
     }
 
     fn prepare(&self, policy: &Policy) -> Result<Box<dyn Verifier>, Verdict> {
+        policy.without_profile("jsonwebtoken")?;
         Ok(Box::new(self.verifier(policy)?))
     }
 }

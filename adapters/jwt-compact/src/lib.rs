@@ -177,6 +177,7 @@ impl Adapter for JwtCompactAdapter {
     }
 
     fn prepare(&self, policy: &Policy) -> Result<Box<dyn Verifier>, Verdict> {
+        policy.without_profile("jwt-compact")?;
         let unsupported = |why: &str| Err(Verdict::unsupported(why.to_string()));
         if policy.issuer.is_some() {
             return unsupported("jwt-compact has no issuer check");

@@ -147,6 +147,7 @@ impl Adapter for JwtSimpleAdapter {
     }
 
     fn prepare(&self, policy: &Policy) -> Result<Box<dyn Verifier>, Verdict> {
+        policy.without_profile("jwt-simple")?;
         for claim in &policy.required_claims {
             let expressible = match claim.as_str() {
                 "exp" => true,

@@ -186,7 +186,11 @@ int jwtc_serve(jwtc_hello_fn hello, jwtc_verify_fn verify) {
                     request.audience = empty;
                 if (!json_is_array(request.required_claims))
                     request.required_claims = empty;
-                reply = verify(&request);
+                json_t *profile = json_object_get(policy, "profile");
+                if (profile != NULL && !json_is_null(profile))
+                    reply = jwtc_unsupported(id, "the wrapper applies no profile's rules");
+                else
+                    reply = verify(&request);
             }
             free(policy_text);
         } else {

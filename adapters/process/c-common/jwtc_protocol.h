@@ -9,7 +9,8 @@
  * jwtc_unsupported). jwtc_serve reads one JSON object a line on stdin, answers one a
  * line on stdout, in order, and writes diagnostics to stderr only. It knows nothing
  * about any JWT library: choosing the verify call, its options and the meaning of its
- * errors is the wrapper's job. */
+ * errors is the wrapper's job. A policy naming a profile ("profile": "rfc9068", ...) is
+ * answered `unsupported` before verify() sees it: no C wrapper applies a profile. */
 #ifndef JWTC_PROTOCOL_H
 #define JWTC_PROTOCOL_H
 

@@ -108,6 +108,8 @@ verify(Message, Cache) ->
 prepare(Policy) ->
     Required = [C || C <- get(<<"required_claims">>, Policy, []), C =/= <<"exp">>],
     if
+        is_binary(map_get(<<"profile">>, Policy)) ->
+            {unsupported, <<"erlang-jose applies no profile's rules">>};
         is_binary(map_get(<<"typ">>, Policy)) ->
             {unsupported, <<"erlang-jose has no check of the typ header">>};
         is_binary(map_get(<<"issuer">>, Policy)) ->

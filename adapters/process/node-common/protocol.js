@@ -8,7 +8,9 @@
 // `accepted`, `rejected` or `unsupported`. This module reads one JSON object a line on
 // stdin, answers one a line on stdout, in order, and writes diagnostics to stderr only.
 // It knows nothing about any JWT library: choosing the verify call, its options and the
-// meaning of its errors is the wrapper's job.
+// meaning of its errors is the wrapper's job. A policy naming a profile ("profile":
+// "rfc9068", …) is answered `unsupported` before `verify` sees it, unless the wrapper lists
+// the profile in `serve({ hello, verify, profiles: [...] })`.
 
 "use strict";
 
@@ -92,10 +94,18 @@ function encode(reply) {
   }
 }
 
+// `unsupported` for a verify request whose policy names a profile not in `profiles`, else
+// undefined.
+function unhandledProfile(message, profiles = []) {
+  const profile = message?.policy?.profile;
+  if (profile === undefined || profile === null || profiles.includes(profile)) return undefined;
+  return unsupported(message.id, `the wrapper does not apply the ${profile} profile`);
+}
+
 // The request loop: one message at a time, so answers leave in the order the requests
 // came. A line that is not JSON is logged and skipped; a verify request whose handling
 // throws is answered with a rejection carrying the message, never left unanswered.
-async function serve({ hello: helloReply, verify }) {
+async function serve({ hello: helloReply, verify, profiles = [] }) {
   for await (const line of readline.createInterface({ input: process.stdin, crlfDelay: Infinity })) {
     if (!line.trim()) continue;
     let message;
@@ -108,7 +118,7 @@ async function serve({ hello: helloReply, verify }) {
     let reply;
     try {
       if (message?.type === "hello") reply = helloReply();
-      else if (message?.type === "verify") reply = await verify(message);
+      else if (message?.type === "verify") reply = unhandledProfile(message, profiles) ?? (await verify(message));
       else {
         console.error(`ignoring message of type ${JSON.stringify(message?.type)}`);
         continue;
@@ -129,6 +139,7 @@ module.exports = {
   rejected,
   rejection,
   unsupported,
+  unhandledProfile,
   preparedCache,
   wellFormed,
   encode,

@@ -68,6 +68,7 @@ my %prepared;
 # Crypt::JWT configured for one policy: the decode_jwt arguments, or why it cannot be.
 sub prepare {
     my ($policy) = @_;
+    return { unsupported => "Crypt::JWT applies no $policy->{profile} profile" } if defined $policy->{profile};
     return { unsupported => 'Crypt::JWT 0.034 has no check of the typ header' } if defined $policy->{typ};
     my @audience = @{ $policy->{audience} || [] };
     return { unsupported => 'verify_aud takes one audience, not several' } if @audience > 1;

@@ -21,6 +21,15 @@ Clock: `validate(now=...)` is Authlib's documented clock, so the clock is inject
 Authlib has no check of the header's `typ`: a policy requiring one is answered
 `unsupported`. Authlib has no way to say "no audience is expected", so without an
 expected audience `aud` goes unchecked, which the matrix shows.
+
+Profile `rfc9068` (OAuth 2.0 access tokens, RFC 9068 section 4) is Authlib's own
+resource-server validator, `authlib.oauth2.rfc9068.JWTBearerTokenValidator`, built with
+the policy's issuer and its one resource as `resource_server`, its `get_jwks` returning
+the policy's keys: `authenticate_token(token)` decodes and verifies the token (with
+joserfc, whatever the policy's algorithms) and `validate(now=..., leeway=...)` on the
+claims it returns checks `typ`, the claims and the time, the clock injected where
+`validate_token` would read the system's (its scope checks are not exercised). Other
+profiles are answered `unsupported` by the protocol helper.
 """
 
 import os
@@ -36,6 +45,10 @@ import authlib.deprecate  # noqa: E402,F401
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from authlib.jose import JsonWebKey, JsonWebSignature, JsonWebToken, errors
+
+import joserfc.errors  # noqa: E402
+from authlib.oauth2.rfc6750.errors import InvalidTokenError  # noqa: E402
+from authlib.oauth2.rfc9068 import JWTBearerTokenValidator  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python-common"))
 import jwtc_protocol as protocol  # noqa: E402
@@ -95,7 +108,63 @@ class Prepared:
         return dict(claims)
 
 
-PREPARED = protocol.PreparedCache(Prepared)
+# The joserfc errors under the access-token validator, most specific first; an
+# InvalidClaimError is refined by its `claim`.
+ACCESS_TOKEN_KINDS = [
+    (joserfc.errors.BadSignatureError, "signature"),
+    (joserfc.errors.ExpiredTokenError, "expired"),
+    (joserfc.errors.MissingClaimError, "missing-claim"),
+    (joserfc.errors.UnsupportedAlgorithmError, "algorithm"),
+    (joserfc.errors.MissingAlgorithmError, "algorithm"),
+    (joserfc.errors.DecodeError, "malformed"),
+]
+ACCESS_TOKEN_CLAIM_KINDS = {"typ": "type", "aud": "audience", "iss": "issuer", "nbf": "not-yet-valid"}
+
+
+def access_token_error_kind(exc):
+    cause = exc.__cause__ if isinstance(exc, InvalidTokenError) and exc.__cause__ else exc
+    if isinstance(cause, joserfc.errors.InvalidClaimError):
+        return ACCESS_TOKEN_CLAIM_KINDS.get(cause.claim, "malformed")
+    return protocol.error_kind(cause, ACCESS_TOKEN_KINDS)
+
+
+class AccessTokenValidator(JWTBearerTokenValidator):
+    """Authlib's RFC 9068 validator, its keys the policy's."""
+
+    def __init__(self, jwks, issuer, resource_server):
+        super().__init__(issuer=issuer, resource_server=resource_server)
+        self.jwks = jwks
+
+    def get_jwks(self):
+        return self.jwks
+
+
+class PreparedAccessToken:
+    """Authlib's RFC 9068 resource-server validator for one policy."""
+
+    def __init__(self, policy):
+        self.unsupported = None
+        audience = policy.get("audience") or []
+        if len(audience) != 1 or policy.get("issuer") is None:
+            self.unsupported = "JWTBearerTokenValidator takes one issuer and one resource server"
+            return
+        self.validator = AccessTokenValidator(policy["keys"], policy["issuer"], audience[0])
+        self.now = policy.get("now")
+        self.leeway = int(policy.get("leeway", 0))
+
+    def verify(self, token):
+        claims = self.validator.authenticate_token(token)
+        claims.validate(now=self.now, leeway=self.leeway)
+        return dict(claims)
+
+
+def prepare(policy):
+    if policy.get("profile") == "rfc9068":
+        return PreparedAccessToken(policy)
+    return Prepared(policy)
+
+
+PREPARED = protocol.PreparedCache(prepare)
 
 
 def hello():
@@ -110,9 +179,10 @@ def verify(message):
     try:
         claims = prepared.verify(message["token"])
     except Exception as e:  # any failure on attacker input is a rejection, never a crash
-        return protocol.rejection(case_id, e, error_kind(e))
+        kinds = access_token_error_kind if isinstance(prepared, PreparedAccessToken) else error_kind
+        return protocol.rejection(case_id, e, kinds(e))
     return protocol.accepted(case_id, claims)
 
 
 if __name__ == "__main__":
-    protocol.serve(hello, verify)
+    protocol.serve(hello, verify, profiles=["rfc9068"])

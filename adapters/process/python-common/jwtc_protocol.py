@@ -7,7 +7,9 @@ A wrapper in a sibling directory imports it with
 
 and calls `protocol.serve(hello, verify)`: `hello()` returns the hello answer and
 `verify(message)` the result of one verify request (built with `accepted`, `rejected`,
-`rejection` or `unsupported`). This module reads one JSON object a line on stdin, answers
+`rejection` or `unsupported`). A policy naming a profile (`"profile": "rfc9068"`, …) is
+answered `unsupported` before `verify` sees it, unless the wrapper lists the profile in
+`serve(hello, verify, profiles=[...])`: applying a profile's rules is the library's job. This module reads one JSON object a line on stdin, answers
 one a line on stdout, in order, and writes diagnostics to stderr only. It knows nothing
 about any JWT library: choosing the verify call, its options and the meaning of its
 errors is the wrapper's job.
@@ -113,9 +115,19 @@ def encode(reply):
         return json.dumps(reply)
 
 
-def serve(hello_reply, verify):
+def unhandled_profile(message, profiles=()):
+    """`unsupported` for a verify request whose policy names a profile not in `profiles`,
+    else None."""
+    profile = (message.get("policy") or {}).get("profile")
+    if profile is None or profile in profiles:
+        return None
+    return unsupported(message.get("id"), f"the wrapper does not apply the {profile} profile")
+
+
+def serve(hello_reply, verify, profiles=()):
     """The request loop: one message at a time, so answers leave in the order the
-    requests came. A message that cannot be handled is logged and skipped."""
+    requests came. A message that cannot be handled is logged and skipped. `profiles`
+    names the profiles `verify` applies; a policy naming any other is `unsupported`."""
     for line in sys.stdin:
         if not line.strip():
             continue
@@ -129,7 +141,7 @@ def serve(hello_reply, verify):
             if kind == "hello":
                 reply = hello_reply()
             elif kind == "verify":
-                reply = verify(message)
+                reply = unhandled_profile(message, profiles) or verify(message)
             else:
                 print(f"ignoring message of type {kind!r}", file=sys.stderr)
                 continue

@@ -11,7 +11,9 @@
 # `accepted`, `rejected` or `unsupported`). This module reads one JSON object a line on
 # stdin, answers one a line on stdout, in order, and writes diagnostics to stderr only.
 # It knows nothing about any JWT library: choosing the verify call, its options and the
-# meaning of its errors is the wrapper's job.
+# meaning of its errors is the wrapper's job. A policy naming a profile ("profile":
+# "rfc9068", ...) is answered `unsupported` before `verify` sees it, unless the wrapper
+# lists the profile in `serve(..., profiles: [...])`.
 
 require "json"
 
@@ -100,7 +102,16 @@ module JwtcProtocol
   # The request loop: one message at a time, so answers leave in the order the requests
   # came. A line that is not JSON is logged and skipped; a verify request whose handling
   # raises is answered with a rejection carrying the message.
-  def serve(hello:, verify:)
+  # `unsupported` for a verify request whose policy names a profile not in `profiles`,
+  # else nil.
+  def unhandled_profile(message, profiles = [])
+    profile = (message["policy"] || {})["profile"]
+    return nil if profile.nil? || profiles.include?(profile)
+
+    unsupported(message["id"], "the wrapper does not apply the #{profile} profile")
+  end
+
+  def serve(hello:, verify:, profiles: [])
     $stdout.sync = true
     $stdin.each_line do |line|
       next if line.strip.empty?
@@ -115,7 +126,7 @@ module JwtcProtocol
       begin
         reply = case type
                 when "hello" then hello.call
-                when "verify" then verify.call(message)
+                when "verify" then unhandled_profile(message, profiles) || verify.call(message)
                 else
                   warn "ignoring message of type #{type.inspect}"
                   next

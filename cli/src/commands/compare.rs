@@ -14,7 +14,7 @@ use crate::{registry, UsageError};
 use clap::{Args, ValueEnum};
 use jwt_conformance::case::{Level, Scoring};
 use jwt_conformance::report::Report;
-use jwt_conformance::{Adapter, Suite};
+use jwt_conformance::{Adapter, Profile, Suite};
 use jwt_conformance_process::{reply_timeout_for, ProcessAdapter};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -43,6 +43,10 @@ pub struct CompareArgs {
     /// Run only cases whose id contains PATTERN.
     #[arg(long, value_name = "PATTERN")]
     filter: Option<String>,
+    /// Run only the cases of a profile's policy preset (rfc9068, oidc-id-token, rfc7523),
+    /// as `run --profile` does.
+    #[arg(long, value_name = "NAME")]
+    profile: Option<Profile>,
     /// Keep only the cases where the verifiers disagree (the HTML page keeps every case
     /// and starts with its "discriminating only" toggle on).
     #[arg(long)]
@@ -154,6 +158,9 @@ fn run_builtin(name: &str, args: &CompareArgs) -> Result<Report, UsageError> {
     if let Some(pattern) = &args.filter {
         command.args(["--filter", pattern]);
     }
+    if let Some(profile) = args.profile {
+        command.args(["--profile", profile.as_str()]);
+    }
     let output = command
         .output()
         .map_err(|e| UsageError(format!("cannot run the adapter {name}: {e}")))?;
@@ -186,6 +193,7 @@ fn run_job(job: &Job, args: &CompareArgs) -> Result<Report, UsageError> {
             .timeout(Duration::from_secs_f64(args.timeout))
             .scoring(scoring(args))
             .filter(args.filter.clone())
+            .profile(args.profile)
             .run()
             .map_err(|e| UsageError(e.to_string())),
     }

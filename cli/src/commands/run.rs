@@ -5,7 +5,7 @@ use crate::{registry, UsageError};
 use clap::{Args, ValueEnum};
 use jwt_conformance::case::Scoring;
 use jwt_conformance::properties::{PropertyConfig, SeedChoice};
-use jwt_conformance::{Adapter, Manifest, Suite};
+use jwt_conformance::{Adapter, Manifest, Profile, Suite};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -22,6 +22,11 @@ pub struct RunArgs {
     /// Run only cases whose id contains PATTERN.
     #[arg(long, value_name = "PATTERN")]
     filter: Option<String>,
+    /// Run only the cases of a profile's policy preset (rfc9068, oidc-id-token, rfc7523):
+    /// its class and the explicit-typing cases offered to it, no properties. Combines
+    /// with --filter.
+    #[arg(long, value_name = "NAME")]
+    profile: Option<Profile>,
     #[arg(long, value_enum, default_value = "text")]
     format: RunFormat,
     /// Write the report here instead of standard output.
@@ -98,6 +103,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode, UsageError> {
         .manifest(manifest)
         .timeout(timeout)
         .filter(args.filter.clone())
+        .profile(args.profile)
         .scoring(if args.strict {
             Scoring::Strict
         } else {
@@ -121,4 +127,33 @@ pub fn run(args: RunArgs) -> Result<ExitCode, UsageError> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Command {
+        #[command(flatten)]
+        run: RunArgs,
+    }
+
+    fn parse(args: &[&str]) -> Result<RunArgs, String> {
+        Command::try_parse_from(["run"].iter().chain(args))
+            .map(|c| c.run)
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn a_profile_is_named_and_an_unknown_one_is_a_usage_error() {
+        let args = parse(&["--adapter", "reference", "--profile", "oidc-id-token"]).unwrap();
+        assert_eq!(args.profile, Some(Profile::OidcIdToken));
+        assert_eq!(parse(&["--adapter", "reference"]).unwrap().profile, None);
+        let Err(e) = parse(&["--adapter", "reference", "--profile", "oidc"]) else {
+            panic!("an unknown profile must not parse");
+        };
+        assert!(e.contains("oidc-id-token"), "{e}");
+    }
 }

@@ -18,6 +18,7 @@
 //! | a required claim is absent | `missing-claim` |
 //! | `exp` passed / `nbf` in the future | `expired` / `not-yet-valid` |
 //! | `iss` / `aud` mismatch | `issuer` / `audience` |
+//! | a profile's rule: `nonce` or `at_hash` that does not match, `sub` that is not the client | `other` (absent: `missing-claim`; `azp` and untrusted audiences: `audience`; another kind's `typ`: `type`) |
 //!
 //! A verifier that rejects for another reason still passes; the report notes the
 //! difference as a warning.
@@ -30,6 +31,7 @@ pub mod common;
 pub mod crit;
 pub mod ecdsa_format;
 pub mod eddsa;
+pub mod explicit_typing;
 pub mod format;
 pub mod header_key_injection;
 pub mod issuer;
@@ -42,12 +44,15 @@ pub mod kid_alg_binding;
 pub mod kid_injection;
 pub mod member_names;
 pub mod nested_jwt;
+pub mod oidc_id_token;
 pub mod positive;
 pub mod psychic_signature;
 pub mod resource_limits;
 pub mod rfc7515;
 pub mod rfc7519;
+pub mod rfc7523;
 pub mod rfc8037;
+pub mod rfc9068;
 pub mod rfc_vectors;
 pub mod rsa_pkcs1;
 pub mod sign_encrypt_confusion;
@@ -194,6 +199,22 @@ pub const CLASSES: &[Class] = &[
     Class {
         name: "jwks",
         build: jwks::cases,
+    },
+    Class {
+        name: "rfc9068",
+        build: rfc9068::cases,
+    },
+    Class {
+        name: "oidc-id-token",
+        build: oidc_id_token::cases,
+    },
+    Class {
+        name: "rfc7523",
+        build: rfc7523::cases,
+    },
+    Class {
+        name: "explicit-typing",
+        build: explicit_typing::cases,
     },
 ];
 

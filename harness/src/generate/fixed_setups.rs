@@ -153,7 +153,7 @@ fn build(spec: &Spec, clock: Clock) -> Setup {
             leeway: spec.leeway,
             typ: spec.typ.map(String::from),
             now: (clock == Clock::Injectable).then_some(now),
-            jwks: None,
+            ..Policy::new(JwkSet::default(), Vec::new(), None)
         },
         now,
         clock,

@@ -238,7 +238,7 @@ fn build(plan: Plan, clock: Clock) -> Setup {
         leeway: plan.leeway,
         typ: None,
         now: (clock == Clock::Injectable).then_some(now),
-        jwks: None,
+        ..Policy::new(JwkSet::default(), Vec::new(), None)
     };
     Setup {
         policy,

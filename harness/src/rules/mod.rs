@@ -18,6 +18,7 @@
 //! | `kid`, key type, JWK `alg`/`use`/`key_ops`, key strength | [`keys`] | `kid` as a hint; `use`, `key_ops` |
 //! | NumericDate, `exp`, `nbf`, `iat` | [`time`] | range and precision of NumericDates, the leeway's edge, `iat` |
 //! | `iss`, `aud`, required claims | [`claims`] | `iss`/`aud` absent or null when not required, odd types beside a match |
+//! | what a profile adds (RFC 9068, OpenID Connect ID tokens, RFC 7523) | [`profiles`] | claims REQUIRED of the issuer alone, `azp`, an absent `at_hash` |
 
 pub mod alg;
 pub mod base64url;
@@ -25,6 +26,7 @@ pub mod claims;
 pub mod crit;
 pub mod json;
 pub mod keys;
+pub mod profiles;
 pub mod segments;
 pub mod time;
 pub mod typ;

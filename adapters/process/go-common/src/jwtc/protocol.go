@@ -39,6 +39,26 @@ type Policy struct {
 	Leeway         int64           `json:"leeway"`
 	Typ            *string         `json:"typ"`
 	Now            *int64          `json:"now"`
+	// Profile names the profile whose rules apply (nil for a bare JWT); Serve answers
+	// `unsupported` to a profile not in Profiles before verify sees the request.
+	Profile *string `json:"profile"`
+}
+
+// Profiles are the profiles ("rfc9068", "oidc-id-token", "rfc7523") a wrapper's verify
+// applies; a policy naming any other is answered `unsupported`. None by default.
+var Profiles []string
+
+// unhandledProfile is `unsupported` for a policy naming a profile not in Profiles, or nil.
+func unhandledProfile(request Request) Reply {
+	if request.Policy.Profile == nil {
+		return nil
+	}
+	for _, p := range Profiles {
+		if p == *request.Policy.Profile {
+			return nil
+		}
+	}
+	return Unsupported(request.ID, fmt.Sprintf("the wrapper does not apply the %s profile", *request.Policy.Profile))
 }
 
 // Request is one verify request; PolicyText is the policy as sent, a key for caching
@@ -194,6 +214,8 @@ func Serve(hello func() Reply, verify func(Request) Reply) {
 				request := Request{ID: message.ID, Token: message.Token, PolicyText: string(message.Policy)}
 				if e := json.Unmarshal(message.Policy, &request.Policy); e != nil {
 					reply = Rejected(message.ID, fmt.Sprintf("unreadable policy: %v", e), "other")
+				} else if unsupported := unhandledProfile(request); unsupported != nil {
+					reply = unsupported
 				} else {
 					reply = handle(verify, request)
 				}
