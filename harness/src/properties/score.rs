@@ -71,11 +71,12 @@ pub fn score(run: &PropertyRun, listed: Option<&str>) -> Scored {
 /// The report line of a scored run.
 pub fn case_result(run: &PropertyRun, scored: Scored) -> CaseResult {
     let p = run.property;
+    let refs: Vec<String> = p.refs().iter().map(|r| r.to_string()).collect();
     CaseResult {
         id: p.id().to_string(),
         class: "property".to_string(),
         severity: p.severity(),
-        refs: p.refs().iter().map(|r| r.to_string()).collect(),
+        refs: refs.clone(),
         expected: p.expected_label().to_string(),
         outcome: scored.outcome,
         verdict: scored.verdict,
@@ -87,5 +88,6 @@ pub fn case_result(run: &PropertyRun, scored: Scored) -> CaseResult {
         basis: p.level().1.to_string(),
         failed_at: scored.failed_at,
         defined_at: String::new(),
+        cves: crate::cves::advisories_for(p.id(), &refs),
     }
 }

@@ -104,6 +104,10 @@ pub struct CaseResult {
     /// Where the case is defined (`file:line`).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub defined_at: String,
+    /// The public advisories behind the case: those its references cite and those the
+    /// advisory register maps to it ([`crate::cves`]).
+    #[serde(default)]
+    pub cves: Vec<String>,
 }
 
 impl CaseResult {
@@ -125,6 +129,7 @@ impl CaseResult {
             basis: case.basis.clone(),
             failed_at: scored.failed_at,
             defined_at: case.defined_at.to_string(),
+            cves: crate::cves::advisories_for(&case.id, &case.refs),
         }
     }
 }
