@@ -12,8 +12,8 @@ use jsonwebtoken::{decode, decode_header, Algorithm, DecodingKey, Validation};
 use jwt_conformance::forge::keys;
 use jwt_conformance::properties::PropertyConfig;
 use jwt_conformance::runner::{observe, Observation, DEFAULT_TIMEOUT};
-use jwt_conformance::{Adapter, Alg, Case, Context, Manifest, Suite, Verdict};
-use jwt_conformance_jsonwebtoken::{JsonwebtokenAdapter, MANIFEST};
+use jwt_conformance::{Adapter, Alg, Case, Context, Suite, Verdict};
+use jwt_conformance_jsonwebtoken::JsonwebtokenAdapter;
 use serde_json::Value;
 use std::hint::black_box;
 use std::sync::Arc;
@@ -238,39 +238,45 @@ fn overhead(c: &mut Criterion) {
     group.finish();
 }
 
-/// `suite/catalogue/ADAPTER`: every case of the deterministic catalogue built, observed
-/// and scored against jsonwebtoken. `suite/run/ADAPTER`: all of `Suite::run`, as
-/// `jwt-conformance run` does it: the manifest check, the catalogue, and the property
-/// checks with a fixed seed and their default case count.
+/// `suite/catalogue/ADAPTER`: a fresh suite's default run without the properties, as
+/// `jwt-conformance run --proptest-cases 0` does it: the catalogue built, every case
+/// observed and scored, the manifest checked. `suite/run/ADAPTER`: the whole default run,
+/// properties included (fixed seed, default case count), as `jwt-conformance run` does
+/// it. Every in-process adapter of the registry that can share this process.
 fn suite(c: &mut Criterion) {
     use_rust_crypto_for_jsonwebtoken();
-    let manifest = Manifest::parse("expected-failures.toml", MANIFEST).expect("manifest parses");
-    let properties = PropertyConfig {
-        seed: jwt_conformance::properties::SeedChoice::Fixed(0),
-        ..PropertyConfig::default()
-    };
-    let suite = Suite::new(Arc::new(JsonwebtokenAdapter))
-        .manifest(manifest)
-        .properties(properties);
     let mut group = c.benchmark_group("suite");
     // Seconds per iteration: the fewest samples criterion allows, one run each.
     group.sample_size(10).sampling_mode(SamplingMode::Flat);
-    group.bench_function(BenchmarkId::new("catalogue", "jsonwebtoken"), |b| {
-        b.iter(|| {
-            let (info, _ctx, cases) = suite.cases();
-            cases
-                .iter()
-                .map(|case| suite.run_case(&info, case))
-                .collect::<Vec<_>>()
-        })
-    });
-    // The property checks alone take several seconds a run: left out of the quick mode,
-    // which only has to keep the benches from rotting.
-    if !common::quick() {
-        group.measurement_time(Duration::from_secs(60));
-        group.bench_function(BenchmarkId::new("run", "jsonwebtoken"), |b| {
-            b.iter(|| suite.run().expect("the manifest names known cases"))
+    let builtins: Vec<_> = jwt_conformance_registry::all()
+        .into_iter()
+        .filter(|b| b.shares_process && b.name != "reference-lenient")
+        .collect();
+    let run = |builtin: &jwt_conformance_registry::Builtin, cases: u32| {
+        Suite::new(builtin.adapter())
+            .manifest(builtin.manifest().expect("the manifest parses"))
+            .properties(PropertyConfig {
+                cases: Some(cases),
+                seed: jwt_conformance::properties::SeedChoice::Fixed(0),
+                ..PropertyConfig::default()
+            })
+            .run()
+            .expect("the manifest names known cases")
+    };
+    for builtin in &builtins {
+        group.bench_function(BenchmarkId::new("catalogue", builtin.name), |b| {
+            b.iter(|| run(builtin, 0))
         });
+    }
+    // The property checks take a second or more a run: left out of the quick mode, which
+    // only has to keep the benches from rotting.
+    if !common::quick() {
+        group.measurement_time(Duration::from_secs(30));
+        for builtin in &builtins {
+            group.bench_function(BenchmarkId::new("run", builtin.name), |b| {
+                b.iter(|| run(builtin, jwt_conformance::properties::DEFAULT_CASES))
+            });
+        }
     }
     group.finish();
 }

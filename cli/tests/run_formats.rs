@@ -48,3 +48,65 @@ fn markdown_summarises_and_lists_failures() {
     assert!(text.contains("| `signature` |"), "{text}");
     assert!(!text.contains("## Unexpected outcomes"), "{text}");
 }
+
+#[test]
+fn two_runs_of_one_build_write_the_same_json_report() {
+    // The reference's clock is injectable, so every token and claim is fixed; property
+    // seeds derive from the property ids and the tool version.
+    let run = || {
+        let out = jwt_conformance(&[
+            "run",
+            "--adapter",
+            "reference",
+            "--format",
+            "json",
+            "--proptest-cases",
+            "16",
+        ]);
+        assert!(out.status.success(), "{}", show(&out));
+        out.stdout
+    };
+    assert!(run() == run(), "the JSON reports of two runs differ");
+}
+
+#[test]
+fn the_json_report_carries_levels_and_the_new_counts() {
+    let out = jwt_conformance(&[
+        "run",
+        "--adapter",
+        "reference-lenient",
+        "--format",
+        "json",
+        "--proptest-cases",
+        "0",
+    ]);
+    assert!(out.status.success(), "{}", show(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["levels"], serde_json::json!(["rfc", "bcp"]));
+    assert!(
+        report["summary"]["informational"].as_u64().unwrap() > 0,
+        "{}",
+        report["summary"]
+    );
+    assert!(report["summary"]["unconfirmed"].is_u64());
+    for r in report["results"].as_array().unwrap() {
+        let level = r["level"].as_str().unwrap();
+        assert!(["rfc", "bcp", "strict"].contains(&level), "{r}");
+        assert!(!r["basis"].as_str().unwrap().is_empty(), "{r}");
+    }
+    let strict = jwt_conformance(&[
+        "run",
+        "--adapter",
+        "reference-lenient",
+        "--strict",
+        "--format",
+        "json",
+        "--proptest-cases",
+        "0",
+    ]);
+    assert_eq!(
+        strict.status.code(),
+        Some(1),
+        "the lenient reference fails strict cases"
+    );
+}

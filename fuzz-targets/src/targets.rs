@@ -13,6 +13,7 @@ use jwt_conformance::oracles::acceptance::{self, Moment, Rule, Signers, Violatio
 use jwt_conformance::oracles::verified::VerifiedPairs;
 use jwt_conformance::properties::counterexample::{describe_policy, describe_token};
 use jwt_conformance::rules::json::difference as claims_difference;
+use jwt_conformance::rules::Choice;
 use jwt_conformance::{Clock, NoAnswer, Verdict, Verifier};
 use jwt_conformance_reference::{ReferenceVerifier, Rejection};
 use serde_json::{Map, Value};
@@ -102,6 +103,8 @@ pub struct Prepared {
     deviations: OnceLock<Deviations>,
     /// The strict reference verifier per setup, made at the first finding.
     references: OnceLock<Vec<ReferenceVerifier>>,
+    /// The lenient one, made at the first disagreement it settles.
+    lenient: OnceLock<Vec<ReferenceVerifier>>,
     known: Vec<Known>,
 }
 
@@ -121,6 +124,7 @@ impl Prepared {
             verifiers,
             deviations: OnceLock::new(),
             references: OnceLock::new(),
+            lenient: OnceLock::new(),
             known: known::committed(),
         }
     }
@@ -136,17 +140,32 @@ impl Prepared {
         self.deviations.get_or_init(|| Deviations::of(&self.chosen))
     }
 
-    /// What the reference finds wrong with `token` under setup `index`.
+    /// What the strict reference finds wrong with `token` under setup `index`.
     fn defects(&self, index: usize, token: &str) -> Vec<Rejection> {
-        let references = self.references.get_or_init(|| {
+        self.reference(&self.references, Choice::Strict, index)
+            .defects(token)
+    }
+
+    /// Whether the lenient reference accepts `token` under setup `index`.
+    fn lenient_accepts(&self, index: usize, token: &str) -> bool {
+        self.reference(&self.lenient, Choice::Lenient, index)
+            .defects(token)
+            .is_empty()
+    }
+
+    /// The reference taking open choices `choice`'s way, made once per setup.
+    fn reference<'r>(
+        &self,
+        made: &'r OnceLock<Vec<ReferenceVerifier>>,
+        choice: Choice,
+        index: usize,
+    ) -> &'r ReferenceVerifier {
+        &made.get_or_init(|| {
             self.setups
                 .iter()
-                .map(|s| {
-                    ReferenceVerifier::new(&s.setup.policy, jwt_conformance::rules::Choice::Strict)
-                })
+                .map(|s| ReferenceVerifier::new(&s.setup.policy, choice))
                 .collect()
-        });
-        references[index].defects(token)
+        })[index]
     }
 
     fn label(&self) -> String {
@@ -473,13 +492,30 @@ impl Differential {
         let Some((d, accepting, rejecting)) = self.split(&s, &x, &y) else {
             return Ok(());
         };
-        // A token the reference finds defects in is the accepting side's deviation; a
-        // token it finds none in is the rejecting side's.
+        // A token the strict reference finds defects in is the accepting side's deviation,
+        // unless the acceptance breaks no rfc or bcp rule: then the rejecting side took a
+        // choice the RFCs leave open the strict way. A token the strict reference accepts
+        // is the rejecting side's deviation, unless the lenient reference, which takes
+        // the open choices the other way, refuses it too.
+        let sound = |claims: &Map<String, Value>| {
+            let moment = Moment::between(s.now, self.a.now());
+            let signers = Signers::Ledger(&s.ledger);
+            acceptance::check(&s.setup.policy, &s.token, claims, moment, signers).is_empty()
+        };
+        let accepted = match (&x, &y) {
+            (Ok(Verdict::Accepted { claims }), _) | (_, Ok(Verdict::Accepted { claims })) => {
+                Some(claims)
+            }
+            _ => None,
+        };
         let documented = if d.defects.is_empty() {
-            rejecting
-                .deviations()
-                .documents_rejection(d.kind, &d.message)
+            !self.a.lenient_accepts(s.index, &s.token)
+                || rejecting
+                    .deviations()
+                    .documents_rejection(d.kind, &d.message)
                 || known::documents(&self.a.known, &d, |_| false)
+        } else if accepted.is_some_and(sound) {
+            true
         } else {
             let manifest = accepting.deviations();
             known::documents(&self.a.known, &d, |defect| {

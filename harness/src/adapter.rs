@@ -1,6 +1,7 @@
 //! The trait a library author implements to put a verifier under test.
 
 use crate::alg::Alg;
+use crate::memory::MemoryUse;
 use crate::policy::Policy;
 use crate::verdict::Verdict;
 use serde::{Deserialize, Serialize};
@@ -75,6 +76,13 @@ pub trait Adapter: Send + Sync {
     /// Builds the library's verifier for this policy, or says what it answers to every
     /// token under it.
     fn prepare(&self, policy: &Policy) -> Result<Box<dyn Verifier>, Verdict>;
+
+    /// Whether verifiers may be prepared and asked from several threads at once (the
+    /// default). A verifier behind one process answering one request at a time says
+    /// no, so that no case's time limit runs while it waits its turn.
+    fn concurrent(&self) -> bool {
+        true
+    }
 }
 
 /// A verifier built for one policy.
@@ -94,6 +102,16 @@ pub trait Verifier: Send + Sync {
         let _ = id;
         Ok(self.verify(token))
     }
+
+    /// What the verifier's own process used to answer the last request, for verifiers
+    /// that run in a process of their own (the process adapter reads the child's peak
+    /// resident set around each request). The default, right for every verifier built
+    /// into the harness's process, is `None`: such a verifier shares the harness's
+    /// resident set, so there is nothing of its own to measure, and the memory bounds of
+    /// cases do not apply to it.
+    fn memory(&self) -> Option<MemoryUse> {
+        None
+    }
 }
 
 impl<A: Adapter + ?Sized> Adapter for Box<A> {
@@ -103,6 +121,9 @@ impl<A: Adapter + ?Sized> Adapter for Box<A> {
     fn prepare(&self, policy: &Policy) -> Result<Box<dyn Verifier>, Verdict> {
         (**self).prepare(policy)
     }
+    fn concurrent(&self) -> bool {
+        (**self).concurrent()
+    }
 }
 
 impl<A: Adapter + ?Sized> Adapter for std::sync::Arc<A> {
@@ -111,5 +132,8 @@ impl<A: Adapter + ?Sized> Adapter for std::sync::Arc<A> {
     }
     fn prepare(&self, policy: &Policy) -> Result<Box<dyn Verifier>, Verdict> {
         (**self).prepare(policy)
+    }
+    fn concurrent(&self) -> bool {
+        (**self).concurrent()
     }
 }

@@ -214,6 +214,11 @@ pub struct Case {
     /// For a scenario case, its steps against one prepared verifier; `token`, `expected`
     /// and `control` then describe its decisive step, for listings, and are not run.
     pub scenario: Option<Scenario>,
+    /// The most the verifier's process may grow while answering, in KiB: a verifier whose
+    /// peak resident set rises further above where it was before the request fails the
+    /// case, whatever its verdict. Checked only where memory is measured (process
+    /// adapters, [`crate::memory`]); `None` for cases about verdicts alone.
+    pub memory_bound_kib: Option<u64>,
 }
 
 impl Case {
@@ -303,6 +308,7 @@ impl Case {
                 control: None,
                 defined_at: location(at),
                 scenario: None,
+                memory_bound_kib: None,
             },
         }
     }
@@ -402,6 +408,12 @@ impl CaseBuilder {
     pub fn scenario(mut self, steps: Vec<Step>) -> Self {
         self.case.needs.remote_jwks = true;
         self.case.scenario = Some(Scenario { steps });
+        self
+    }
+    /// Bounds the growth of the verifier's resident set while it answers (see
+    /// [`Case::memory_bound_kib`]).
+    pub fn memory_bound_kib(mut self, kib: u64) -> Self {
+        self.case.memory_bound_kib = Some(kib);
         self
     }
     /// The positive control: the same kind of token, valid under the case's policy.

@@ -24,6 +24,7 @@ pub mod jwk;
 pub mod libtest;
 pub mod lockfile;
 pub mod manifest;
+pub mod memory;
 pub mod oracles;
 pub mod outcome;
 pub mod policy;

@@ -82,6 +82,11 @@ impl Manifest {
     }
 
     /// Errors for listed ids that match no known case or property.
+    /// The ids the manifest lists.
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.entries.keys().map(String::as_str)
+    }
+
     pub fn check_ids<'a>(
         &self,
         known: impl IntoIterator<Item = &'a str>,

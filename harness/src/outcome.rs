@@ -3,6 +3,7 @@
 //! adapter's manifest says.
 
 use crate::case::{Case, Expected, Level, Scoring};
+use crate::memory::{self, MemoryUse};
 use crate::rules::{base64url, json, Choice};
 use crate::runner::Observation;
 use crate::scenario::{Scenario, ScenarioRun, Step, StepResult};
@@ -103,6 +104,8 @@ pub struct Scored {
     /// when a case outside the scored levels still broke a rule every level shares (a
     /// panic, claims handed back that were not signed).
     pub failed_at: Option<Level>,
+    /// What the verifier's process used to answer the case's token, where measured.
+    pub memory: Option<MemoryUse>,
 }
 
 /// Everything observed for one case.
@@ -116,6 +119,10 @@ pub struct Observed<'a> {
     /// case, whatever the verdict, because dereferencing an attacker's URL is itself the
     /// vulnerability (RFC 8725 section 3.10).
     pub fetched: &'a [String],
+    /// What the verifier's process used to answer the token, where measured (process
+    /// adapters): growth past the case's memory bound fails the case, whatever the
+    /// verdict, as a hang does.
+    pub memory: Option<MemoryUse>,
 }
 
 impl<'a> Observed<'a> {
@@ -125,6 +132,7 @@ impl<'a> Observed<'a> {
             token,
             control: None,
             fetched: &[],
+            memory: None,
         }
     }
 }
@@ -159,6 +167,20 @@ pub fn score(
             "fetched {url}: the verifier dereferenced a header-supplied URL, over plain HTTP \
              (RFC 7515 4.1.2: the fetch MUST use TLS; RFC 8725 3.10: SSRF); {detail}"
         );
+    }
+    if let (Some(bound), Some(used)) = (case.memory_bound_kib, observed.memory) {
+        if used.exceeds(bound) {
+            // Like a hang: robustness on attacker input is owed at every level.
+            passed = false;
+            failed_at = Some(if scored_level { case.level } else { Level::Rfc });
+            reason = "memory bound exceeded".to_string();
+            detail = format!(
+                "the verifier's process grew by {} while answering, over the case's bound of \
+                 {} ({used}); {detail}",
+                memory::kib(used.growth_kib),
+                memory::kib(bound)
+            );
+        }
     }
     let verdict = judgement.verdict;
     let deviates = passed && !strict.passed;
@@ -219,6 +241,7 @@ pub fn score(
         } else {
             None
         },
+        memory: observed.memory,
     }
 }
 
@@ -300,6 +323,7 @@ pub fn score_scenario(
         warning: None,
         failed_at: matches!(outcome, Outcome::Fail | Outcome::ExpectedFailure)
             .then_some(if scored_level { case.level } else { Level::Rfc }),
+        memory: None,
     }
 }
 
@@ -625,6 +649,61 @@ mod tests {
     }
 
     #[test]
+    fn growth_past_a_memory_bound_fails_whatever_the_verdict() {
+        let mut bounded = case(Level::Rfc);
+        bounded.memory_bound_kib = Some(memory::DEFAULT_GROWTH_BOUND_KIB);
+        let token = rejected();
+        let control = accepted(serde_json::json!({}));
+        let with = |c: &Case, growth_kib| {
+            score(
+                c,
+                Observed {
+                    token: &token,
+                    control: Some(&control),
+                    fetched: &[],
+                    memory: Some(MemoryUse {
+                        peak_rss_kib: 50_000 + growth_kib,
+                        growth_kib,
+                    }),
+                },
+                Scoring::Default,
+                None,
+            )
+        };
+        let small = with(&bounded, 2_000);
+        assert_eq!(small.outcome, Outcome::Pass);
+        assert_eq!(small.memory.unwrap().growth_kib, 2_000);
+        let big = with(&bounded, 150 * 1024);
+        assert_eq!(
+            (big.outcome, big.failed_at),
+            (Outcome::Fail, Some(Level::Rfc))
+        );
+        assert_eq!(big.reason, "memory bound exceeded");
+        assert!(
+            big.detail.contains("grew by 150.0 MiB") && big.detail.contains("64.0 MiB"),
+            "{}",
+            big.detail
+        );
+        // Without a bound, or without a measurement, memory decides nothing.
+        assert_eq!(with(&case(Level::Rfc), 150 * 1024).outcome, Outcome::Pass);
+        assert_eq!(
+            score(
+                &bounded,
+                Observed {
+                    token: &token,
+                    control: Some(&control),
+                    fetched: &[],
+                    memory: None,
+                },
+                Scoring::Default,
+                None
+            )
+            .outcome,
+            Outcome::Pass
+        );
+    }
+
+    #[test]
     fn a_rejection_counts_only_when_the_control_was_accepted() {
         let control_ok = accepted(serde_json::json!({}));
         let control_rejected = rejected();
@@ -633,6 +712,7 @@ mod tests {
             token: &token,
             control: Some(control),
             fetched: &[],
+            memory: None,
         };
         let c = case(Level::Rfc);
         assert_eq!(

@@ -10,7 +10,10 @@ use serde::{Deserialize, Deserializer, Serialize};
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Policy {
-    /// Trusted keys, public parts only.
+    /// Trusted keys. Usually public parts only; a JWK may carry its private part too, as
+    /// the keys of a service that issues and verifies with one key pair do (an `oct`
+    /// secret is symmetric anyway). Either way a verifier verifies with the public part:
+    /// a private part is no licence to decrypt a JWE or to trust what it says.
     pub keys: JwkSet,
     /// Allowed `alg` values; a token with any other `alg` must be rejected.
     pub algorithms: Vec<Alg>,

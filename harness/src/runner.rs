@@ -3,6 +3,7 @@
 
 use crate::adapter::{Adapter, NoAnswer};
 use crate::case::Case;
+use crate::memory::MemoryUse;
 use crate::policy::Policy;
 use crate::verdict::{RejectKind, Verdict};
 use std::any::Any;
@@ -80,6 +81,19 @@ pub fn observe_token(
     token: &str,
     timeout: Duration,
 ) -> Observation {
+    observe_token_measured(adapter, id, policy, token, timeout).0
+}
+
+/// [`observe_token`], with what the verifier's process used to answer
+/// ([`Verifier::memory`](crate::Verifier::memory)): `None` for verifiers built into the
+/// harness's process, and whenever there was no answer.
+pub fn observe_token_measured(
+    adapter: &Arc<dyn Adapter>,
+    id: &str,
+    policy: &Policy,
+    token: &str,
+    timeout: Duration,
+) -> (Observation, Option<MemoryUse>) {
     let (tx, rx) = mpsc::channel();
     let adapter = Arc::clone(adapter);
     let policy = policy.clone();
@@ -89,21 +103,29 @@ pub fn observe_token(
         .name(format!("verify {id}"))
         .spawn(move || {
             let result = catch_unwind(AssertUnwindSafe(|| match adapter.prepare(&policy) {
-                Ok(verifier) => answered(verifier.verify_request(&id, &token)),
-                Err(verdict) => prepared_as(verdict),
+                Ok(verifier) => {
+                    let observation = answered(verifier.verify_request(&id, &token));
+                    (observation, verifier.memory())
+                }
+                Err(verdict) => (prepared_as(verdict), None),
             }));
-            let observation = result.unwrap_or_else(|p| Observation::Panicked(panic_message(&*p)));
+            let observed =
+                result.unwrap_or_else(|p| (Observation::Panicked(panic_message(&*p)), None));
             // The receiver is gone if the case already timed out; nothing to do then.
-            let _ = tx.send(observation);
+            let _ = tx.send(observed);
         });
     if let Err(e) = spawned {
-        return Observation::Panicked(format!("could not start a worker thread: {e}"));
+        return (
+            Observation::Panicked(format!("could not start a worker thread: {e}")),
+            None,
+        );
     }
     match rx.recv_timeout(timeout) {
-        Ok(observation) => observation,
-        Err(mpsc::RecvTimeoutError::Timeout) => Observation::TimedOut(timeout),
-        Err(mpsc::RecvTimeoutError::Disconnected) => {
-            Observation::Panicked("worker thread died without an answer".to_string())
-        }
+        Ok(observed) => observed,
+        Err(mpsc::RecvTimeoutError::Timeout) => (Observation::TimedOut(timeout), None),
+        Err(mpsc::RecvTimeoutError::Disconnected) => (
+            Observation::Panicked("worker thread died without an answer".to_string()),
+            None,
+        ),
     }
 }

@@ -66,6 +66,69 @@ fn ignoring_exp_fails_the_time_class() {
 }
 
 #[test]
+fn reducing_ecdsa_scalars_fails_the_ecdsa_format_class_on_the_scalars_plus_the_order() {
+    assert_fails_on(Flaw::ReducesEcdsaScalars, "ecdsa-format");
+    let report = run(FlawedAdapter::strict(Flaw::ReducesEcdsaScalars));
+    let mut failed: Vec<&str> = report
+        .results
+        .iter()
+        .filter(|r| r.outcome == Outcome::Fail && r.class != "property")
+        .map(|r| r.id.as_str())
+        .filter(|id| id.starts_with("ecdsa-format/") || id.starts_with("psychic-signature/"))
+        .collect();
+    failed.sort_unstable();
+    assert_eq!(
+        failed,
+        [
+            "ecdsa-format/es512-r-plus-order",
+            "ecdsa-format/es512-s-plus-order"
+        ]
+    );
+}
+
+#[test]
+fn decrypting_jwes_fails_the_sign_encrypt_confusion_class() {
+    assert_fails_on(Flaw::DecryptsJwe, "sign-encrypt-confusion");
+}
+
+#[test]
+fn trusting_the_inner_claims_of_a_nested_jwt_fails_the_nested_jwt_class() {
+    let report = run(FlawedAdapter::strict(Flaw::TrustsNestedClaims));
+    assert_eq!(failing_classes(&report), vec!["nested-jwt".to_string()]);
+    let failed = report
+        .results
+        .iter()
+        .filter(|r| r.outcome == Outcome::Fail)
+        .count();
+    assert_eq!(
+        failed, report.by_class["nested-jwt"].total,
+        "every nested case"
+    );
+}
+
+#[test]
+fn inflating_without_a_limit_fails_the_jwe_limits_class_on_memory() {
+    let report = run(FlawedAdapter::strict(Flaw::InflatesWithoutLimit));
+    assert_eq!(failing_classes(&report), vec!["jwe-limits".to_string()]);
+    let bomb = report
+        .results
+        .iter()
+        .find(|r| r.id == "jwe-limits/zip-bomb-128mib")
+        .unwrap();
+    assert_eq!(bomb.outcome, Outcome::Fail, "{}", bomb.detail);
+    assert_eq!(bomb.reason, "memory bound exceeded");
+    assert!(bomb.rss_growth_kib.unwrap() >= 128 * 1024, "{:?}", bomb);
+    // The 1 MB bomb inflates within the bound: a rejection, confirmed by its control.
+    let small = report
+        .results
+        .iter()
+        .find(|r| r.id == "jwe-limits/zip-bomb-1mb")
+        .unwrap();
+    assert_eq!(small.outcome, Outcome::Pass, "{}", small.detail);
+    assert!(small.rss_growth_kib.unwrap() < 2 * 1024);
+}
+
+#[test]
 fn a_verifier_that_rejects_everything_earns_no_confirmed_pass_and_fails_the_run() {
     let report = run(FlawedAdapter::strict(Flaw::RejectsEverything));
     assert!(report.failed());

@@ -5,12 +5,14 @@
 //! nothing else.
 
 use crate::ReferenceVerifier;
-use jwt_conformance::forge;
+use jwt_conformance::forge::{self, jwe};
+use jwt_conformance::memory::MemoryUse;
 use jwt_conformance::rules::{base64url, json, Choice};
 use jwt_conformance::{
     Adapter, AdapterInfo, Alg, Clock, Jwk, Policy, RejectKind, Verdict, Verifier,
 };
 use serde_json::{Map, Number, Value};
+use std::sync::{Mutex, PoisonError};
 
 /// One deliberate flaw.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,11 +44,28 @@ pub enum Flaw {
     RejectsAlg(Alg),
     /// Reads the first of duplicate member names where the RFCs resolve the last.
     FirstDuplicateWins,
+    /// Reads ECDSA R and S as integers and reduces them modulo the group order instead of
+    /// refusing values outside [1, n - 1] (RUSTSEC-2021-0076), so R + n or S + n in the
+    /// JWS width passes for the valid signature.
+    ReducesEcdsaScalars,
     /// Hands every number back as a double (`1` as `1.0`): no flaw at all by RFC 8259.
     NumbersAsFloats,
     /// Hands integers beyond 2^53 back through a double, as JavaScript does: permitted by
     /// RFC 8259 section 6.
     IntegersThroughDouble,
+    /// Takes a JWE for a JWT too: decrypts it with a trusted key that can (a private part,
+    /// or an `oct` secret) and hands back the plaintext's claims, without a signature
+    /// anywhere (sign/encrypt confusion, CVE-2023-51774).
+    DecryptsJwe,
+    /// Verifies the outer JWS of a nested JWT (`cty: JWT`) and hands back the inner
+    /// token's claims without validating the inner token.
+    TrustsNestedClaims,
+    /// Decrypts a `zip: DEF` JWE with a trusted key and inflates it without a limit,
+    /// allocating the whole inflated size (CVE-2024-28102), before rejecting it as the
+    /// reference does. Built into the harness's process it has no resident set of its
+    /// own, so it reports what it inflated as its memory use, the figure a process
+    /// adapter would measure.
+    InflatesWithoutLimit,
 }
 
 /// A reference with one flaw, as an adapter.
@@ -104,6 +123,7 @@ impl Adapter for FlawedAdapter {
             flaw: self.flaw,
             reference: ReferenceVerifier::new(&policy, self.base),
             policy,
+            memory: Mutex::new(None),
         }))
     }
 }
@@ -113,9 +133,15 @@ pub struct FlawedVerifier {
     flaw: Flaw,
     policy: Policy,
     reference: ReferenceVerifier,
+    /// What [`Flaw::InflatesWithoutLimit`] allocated for the last token.
+    memory: Mutex<Option<MemoryUse>>,
 }
 
 impl Verifier for FlawedVerifier {
+    fn memory(&self) -> Option<MemoryUse> {
+        *self.memory.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
     fn verify(&self, token: &str) -> Verdict {
         match self.flaw {
             Flaw::RejectsEverything => {
@@ -131,6 +157,22 @@ impl Verifier for FlawedVerifier {
             {
                 panic!("bad base64 in {token:?}");
             }
+            Flaw::DecryptsJwe => {
+                if let Some(claims) = self.decrypted_claims(token) {
+                    return Verdict::Accepted { claims };
+                }
+            }
+            Flaw::InflatesWithoutLimit => {
+                let inflated = self.inflate_without_limit(token);
+                *self.memory.lock().unwrap_or_else(PoisonError::into_inner) =
+                    inflated.map(|octets| {
+                        let kib = octets as u64 / 1024;
+                        MemoryUse {
+                            peak_rss_kib: kib,
+                            growth_kib: kib,
+                        }
+                    });
+            }
             _ => {}
         }
         let verdict = self.reference.verify(token);
@@ -144,6 +186,60 @@ impl Verifier for FlawedVerifier {
 }
 
 impl FlawedVerifier {
+    /// The trusted keys a JWE could have been made for: those with a private part, and
+    /// secrets.
+    fn decryption_keys(&self) -> impl Iterator<Item = &Jwk> {
+        self.trusted().filter(|k| k.kty == "oct" || k.d.is_some())
+    }
+
+    /// A JWE's plaintext claims, decrypted with the first trusted key that can.
+    fn decrypted_claims(&self, token: &str) -> Option<Map<String, Value>> {
+        if token.split('.').count() != 5 {
+            return None;
+        }
+        self.decryption_keys().find_map(|key| {
+            let plaintext = jwe::decrypt(token, key).ok()?.plaintext;
+            match serde_json::from_slice(&plaintext).ok()? {
+                Value::Object(claims) => Some(claims),
+                _ => None,
+            }
+        })
+    }
+
+    /// How many octets a `zip: DEF` JWE inflated to, decrypted and inflated with no bound.
+    fn inflate_without_limit(&self, token: &str) -> Option<usize> {
+        if token.split('.').count() != 5 {
+            return None;
+        }
+        let header: Value = serde_json::from_slice(&forge::decode(token).header.ok()?).ok()?;
+        if header.get("zip")? != "DEF" {
+            return None;
+        }
+        let unbounded = jwe::DecryptLimits {
+            max_inflated_len: usize::MAX / 2,
+            ..jwe::DecryptLimits::default()
+        };
+        self.decryption_keys().find_map(|key| {
+            jwe::decrypt_with_limits(token, key, &unbounded)
+                .ok()
+                .map(|d| d.plaintext.len())
+        })
+    }
+
+    /// The inner token of a nested JWT whose outer JWS is valid, read without validation.
+    fn inner_claims(
+        &self,
+        token: &str,
+        defects: &[jwt_conformance::rules::Rejection],
+    ) -> Option<Map<String, Value>> {
+        let nested_only = matches!(defects, [only] if only.kind == RejectKind::Malformed && only.message.contains("nested JWT"));
+        if !nested_only {
+            return None;
+        }
+        let inner = base64url::decode(token.split('.').nth(1)?, Choice::Lenient).ok()?;
+        payload_claims(std::str::from_utf8(&inner).ok()?)
+    }
+
     /// The claims handed back for an accepted token, as the flaw changes them.
     fn answer(&self, token: &str, claims: Map<String, Value>) -> Map<String, Value> {
         match self.flaw {
@@ -206,6 +302,11 @@ impl FlawedVerifier {
                     })
                 }) && only(&[RejectKind::Signature])
             }
+            Flaw::TrustsNestedClaims => {
+                return self
+                    .inner_claims(token, &defects)
+                    .map(|claims| Verdict::accepted(Value::Object(claims)));
+            }
             Flaw::ReencodesSigningInput => {
                 let payload = payload_claims(token)?;
                 let canonical = format!(
@@ -218,6 +319,18 @@ impl FlawedVerifier {
                     self.trusted()
                         .any(|k| forge::verify(alg, k, canonical.as_bytes(), &signature))
                 }) && only(&[RejectKind::Signature, RejectKind::Malformed])
+            }
+            Flaw::ReducesEcdsaScalars => {
+                let alg: Option<Alg> = label.parse().ok();
+                alg.filter(|a| matches!(a, Alg::ES256 | Alg::ES384 | Alg::ES512))
+                    .is_some_and(|alg| {
+                        let curve = forge::ecdsa_sig::Curve::of(alg);
+                        signature.len() == 2 * curve.scalar_len
+                            && self.trusted().any(|k| {
+                                forge::verify(alg, k, input.as_bytes(), &curve.reduce(&signature))
+                            })
+                    })
+                    && only(&[RejectKind::Signature])
             }
             _ => false,
         };
@@ -420,6 +533,119 @@ mod tests {
         assert!(claims(Flaw::NumbersAsFloats)["exp"].is_f64());
         assert!(claims(Flaw::IntegersThroughDouble)["n"].is_f64());
         assert!(claims(Flaw::IntegersThroughDouble)["exp"].is_u64());
+    }
+
+    /// A JWE of `claims` to rsa-2048-a (RSA-OAEP, A256GCM), zipped if `zip`.
+    fn jwe_to_rsa(claims: &Value, zip: bool) -> String {
+        use jwt_conformance::forge::jwe::{ContentEncryption, JweBuilder, KeyManagement, ZipMode};
+        JweBuilder::new(KeyManagement::RsaOaep, ContentEncryption::A256Gcm)
+            .zip(if zip { ZipMode::Deflate } else { ZipMode::AsIs })
+            .encrypt_compact(claims.to_string().as_bytes(), keys::private("rsa-2048-a"))
+            .unwrap()
+    }
+
+    fn rsa_pair_verifier(flaw: Flaw) -> Box<dyn Verifier> {
+        let policy = Policy::new(
+            keys::key_pair_set(&["rsa-2048-a"]),
+            vec![Alg::RS256],
+            Some(NOW),
+        );
+        FlawedAdapter::strict(flaw).prepare(&policy).unwrap()
+    }
+
+    #[test]
+    fn decrypting_a_jwe_hands_back_its_plaintext_claims() {
+        let claims = json!({"sub": "attacker", "exp": NOW + 60});
+        let token = jwe_to_rsa(&claims, false);
+        assert!(!accepted(&rsa_pair_verifier(Flaw::None).verify(&token)));
+        assert_eq!(
+            rsa_pair_verifier(Flaw::DecryptsJwe).verify(&token),
+            Verdict::accepted(claims.clone())
+        );
+        let jws = forge::jwt(Alg::RS256, "rsa-2048-a", &claims);
+        assert!(accepted(&rsa_pair_verifier(Flaw::DecryptsJwe).verify(&jws)));
+        // Without the private part there is nothing to decrypt with.
+        let public = Policy::new(
+            keys::public_set(&["rsa-2048-a"]),
+            vec![Alg::RS256],
+            Some(NOW),
+        );
+        let verifier = FlawedAdapter::strict(Flaw::DecryptsJwe)
+            .prepare(&public)
+            .unwrap();
+        assert!(!accepted(&verifier.verify(&token)));
+    }
+
+    #[test]
+    fn trusting_nested_claims_returns_the_unverified_inner_payload() {
+        let inner_claims = json!({"sub": "attacker", "exp": NOW + 60});
+        let inner = format!(
+            "{}.",
+            forge::signing_input(br#"{"alg":"none"}"#, inner_claims.to_string().as_bytes())
+        );
+        let nested = forge::sign_bytes(
+            br#"{"alg":"HS256","cty":"JWT"}"#,
+            inner.as_bytes(),
+            Alg::HS256,
+            keys::private("oct-a"),
+        )
+        .unwrap();
+        assert!(!accepted(&verify(Flaw::None, Choice::Strict, &nested)));
+        assert_eq!(
+            verify(Flaw::TrustsNestedClaims, Choice::Strict, &nested),
+            Verdict::accepted(inner_claims)
+        );
+        // The outer signature is still checked.
+        let forged = format!("{}AAAA", &nested[..nested.len() - 4]);
+        assert!(!accepted(&verify(
+            Flaw::TrustsNestedClaims,
+            Choice::Strict,
+            &forged
+        )));
+    }
+
+    #[test]
+    fn inflating_without_a_limit_reports_what_it_allocated() {
+        let claims = json!({"sub": "s", "exp": NOW + 60, "pad": " ".repeat(3 << 20)});
+        let token = jwe_to_rsa(&claims, true);
+        let verifier = rsa_pair_verifier(Flaw::InflatesWithoutLimit);
+        assert!(!accepted(&verifier.verify(&token)));
+        let used = verifier.memory().expect("the inflation is reported");
+        assert!(used.growth_kib >= 3 * 1024, "{used:?}");
+        let jws = forge::jwt(Alg::RS256, "rsa-2048-a", &json!({"exp": NOW + 60}));
+        assert!(accepted(&verifier.verify(&jws)));
+        assert_eq!(verifier.memory(), None);
+        assert_eq!(rsa_pair_verifier(Flaw::None).memory(), None);
+    }
+
+    #[test]
+    fn reducing_ecdsa_scalars_accepts_a_scalar_plus_the_order_and_nothing_forged() {
+        use jwt_conformance::forge::ecdsa_sig::Curve;
+        let policy = Policy::new(
+            keys::public_set(&["ec-p521-a"]),
+            vec![Alg::ES512],
+            Some(NOW),
+        );
+        let verify = |flaw, token: &str| {
+            FlawedAdapter::strict(flaw)
+                .prepare(&policy)
+                .unwrap()
+                .verify(token)
+        };
+        let valid = forge::jwt(Alg::ES512, "ec-p521-a", &json!({"exp": NOW + 60}));
+        let (input, sig) = valid.rsplit_once('.').unwrap();
+        let sig = base64url::decode(sig, Choice::Strict).unwrap();
+        let curve = Curve::of(Alg::ES512);
+        let (r, s) = curve.halves(&sig);
+        let r_plus_n = curve.raw(&curve.plus_order(r), s);
+        let tampered = format!("{input}.{}", base64url::encode(&r_plus_n));
+        assert!(!accepted(&verify(Flaw::None, &tampered)));
+        assert!(accepted(&verify(Flaw::ReducesEcdsaScalars, &tampered)));
+        assert!(accepted(&verify(Flaw::ReducesEcdsaScalars, &valid)));
+        let mut forged = sig.clone();
+        forged[10] ^= 1;
+        let forged = format!("{input}.{}", base64url::encode(&forged));
+        assert!(!accepted(&verify(Flaw::ReducesEcdsaScalars, &forged)));
     }
 
     #[test]

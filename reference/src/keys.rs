@@ -7,7 +7,8 @@
 //! rejection of any token that selects it; the other keys of the set still work.
 
 use jwt_conformance::alg::KeyFamily;
-use jwt_conformance::rules::{keys::minimal_octets, Choice};
+use jwt_conformance::rules::keys::{ed25519_public_key, minimal_octets, rsa_public_exponent};
+use jwt_conformance::rules::Choice;
 use jwt_conformance::{b64, Jwk};
 use rsa::traits::PublicKeyParts;
 use rsa::BoxedUint;
@@ -93,7 +94,11 @@ fn material(jwk: &Jwk, choice: Choice) -> Result<Material, String> {
         ("EC", Some("P-256")) => jwk.p256_public_key().map(|k| Material::P256(k.into())),
         ("EC", Some("P-384")) => jwk.p384_public_key().map(|k| Material::P384(k.into())),
         ("EC", Some("P-521")) => jwk.p521_public_key().map(|k| Material::P521(k.into())),
-        ("OKP", Some("Ed25519")) => jwk.ed25519_public_key().map(Material::Ed25519),
+        ("OKP", Some("Ed25519")) => {
+            let key = jwk.ed25519_public_key().map_err(|e| e.to_string())?;
+            ed25519_public_key(key.is_weak())?;
+            return Ok(Material::Ed25519(key));
+        }
         (kty, crv) => {
             return Err(format!(
                 "kty {kty:?} with crv {crv:?} is not a key type the reference supports"
@@ -104,13 +109,15 @@ fn material(jwk: &Jwk, choice: Choice) -> Result<Material, String> {
 }
 
 /// RFC 7518 section 6.3.1: `n` and `e` are Base64urlUInt values, and "The octet sequence
-/// MUST utilize the minimum number of octets needed to represent the value" (section 2).
+/// MUST utilize the minimum number of octets needed to represent the value" (section 2);
+/// RFC 8017 section 3.1: `e` is odd and at least 3.
 fn rsa_key(jwk: &Jwk, choice: Choice) -> Result<RsaKey, String> {
     let n = jwk.rsa_modulus().map_err(|e| e.to_string())?;
     let e = b64::decode(jwk.e.as_deref().ok_or("RSA JWK has no `e` member")?)
         .map_err(|e| format!("JWK member `e`: {e}"))?;
     minimal_octets(&n, "n", choice)?;
     minimal_octets(&e, "e", choice)?;
+    rsa_public_exponent(&e)?;
     let public = rsa::PublicKey::new_with_size_limits(
         BoxedUint::from_be_slice_vartime(&n),
         BoxedUint::from_be_slice_vartime(&e),
@@ -191,6 +198,30 @@ mod tests {
             .material
             .unwrap_err();
         assert!(why.contains("leading zero"), "{why}");
+    }
+
+    #[test]
+    fn an_rsa_exponent_below_three_or_even_and_a_small_order_ed25519_key_are_ignored() {
+        for e in [&[1u8][..], &[2], &[1, 0, 0]] {
+            let mut key = keys::public("rsa-2048-a");
+            key.e = Some(b64::encode(e));
+            for choice in [Choice::Strict, Choice::Lenient] {
+                let why = TrustedKey::parse(&key, choice).material.unwrap_err();
+                assert!(why.contains("RFC 8017 section 3.1"), "{e:?}: {why}");
+            }
+        }
+        let mut identity = keys::public("ed25519-a");
+        identity.x = Some(b64::encode(jwt_conformance::forge::eddsa::IDENTITY));
+        for choice in [Choice::Strict, Choice::Lenient] {
+            let why = TrustedKey::parse(&identity, choice).material.unwrap_err();
+            assert!(why.contains("small order"), "{why}");
+        }
+        assert!(
+            TrustedKey::parse(&keys::public("rsa-2048-e3"), Choice::Strict)
+                .material
+                .is_ok(),
+            "e = 3 is an RSA key"
+        );
     }
 
     #[test]

@@ -71,8 +71,9 @@ impl ReferenceVerifier {
     /// (whose rejection is always the first of them): the checks run past a failure
     /// wherever a later check does not depend on it. Without an `alg` there is no key
     /// selection or signature check, and without a key no signature check; the claims
-    /// are checked whatever the header. A token built to have one defect has exactly
-    /// one entry here.
+    /// are checked whatever the header, unless its `cty` says the payload is a nested
+    /// JWT rather than claims. A token built to have one defect has exactly one entry
+    /// here.
     ///
     /// [`check`]: ReferenceVerifier::check
     pub fn defects(&self, token: &str) -> Vec<Rejection> {
@@ -84,6 +85,17 @@ impl ReferenceVerifier {
         match json::parse_object(&segments.header, self.choice) {
             Ok(header) => found.extend(self.header_defects(&header, &segments)),
             Err(e) => found.push(malformed("header", e)),
+        }
+        // A `cty` of JWT makes the payload a nested JWT (RFC 7519 section 7.2 step 8),
+        // not this token's claims: its not being a claims set is no defect of its own.
+        let nested = json::parse_object(&segments.header, self.choice).is_ok_and(|header| {
+            header
+                .get("cty")
+                .and_then(Value::as_str)
+                .is_some_and(|cty| typ::normalise(cty) == "application/jwt")
+        });
+        if nested {
+            return found;
         }
         match json::parse_object(&segments.payload, self.choice) {
             Ok(claims) => found.extend(claims::defects(
@@ -251,6 +263,11 @@ mod tests {
             ]
         );
         assert_eq!(kinds("a.b"), vec![RejectKind::Malformed]);
+        // A nested JWT's payload is a JWT, not claims: only the `cty` counts.
+        let nested = hs256(r#"{"alg":"HS256","cty":"JWT"}"#, &valid);
+        assert_eq!(kinds(&nested), vec![RejectKind::Malformed]);
+        let nested_expired = hs256(r#"{"alg":"HS256","cty":"jwt"}"#, r#"{"exp":1}"#);
+        assert_eq!(kinds(&nested_expired), vec![RejectKind::Malformed]);
     }
 
     #[test]

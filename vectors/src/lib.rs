@@ -40,6 +40,8 @@ pub const KEYS: &[(&str, &str)] = &[
     ("oct-a", include_str!("../keys/oct-a.json")),
     ("oct-b", include_str!("../keys/oct-b.json")),
     ("oct-short", include_str!("../keys/oct-short.json")),
+    ("oct-256", include_str!("../keys/oct-256.json")),
+    ("oct-384", include_str!("../keys/oct-384.json")),
     ("rsa-2048-a", include_str!("../keys/rsa-2048-a.json")),
     ("rsa-2048-b", include_str!("../keys/rsa-2048-b.json")),
     ("rsa-1024", include_str!("../keys/rsa-1024.json")),

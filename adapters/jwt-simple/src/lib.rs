@@ -7,7 +7,11 @@
 //! key type it expects". The adapter does exactly that. At `prepare` it loads every
 //! trusted JWK into the key type of each allowed algorithm of that key's family
 //! (`RS256PublicKey::from_jwk`, `ES256PublicKey::from_jwk`, …; HMAC keys have no JWK
-//! support, so their `k` is passed to `HS256Key::from_bytes`). At `verify` it takes the
+//! support, so their `k` is passed to `HS256Key::from_bytes`). jwt-simple's public-key
+//! types refuse a JWK that carries private members ("Invalid public key") and its key
+//! pairs have no JWK import, so a policy JWK that carries its private part (a service
+//! holding its key pair) is loaded as its public members alone ([`Jwk::to_public`]):
+//! nothing is computed, the public key is already there. At `verify` it takes the
 //! `kid` from `Token::decode_metadata` (or, without a `kid`, the only trusted key) and
 //! calls `verify_token` on that key's key types in turn; the first that accepts wins.
 //! The header's `alg` is never used to choose: each key type checks it itself.
@@ -80,7 +84,8 @@ enum Key {
 impl Key {
     /// Loads `jwk` into the key type of `alg`, as jwt-simple's documentation shows.
     fn load(alg: Alg, jwk: &Jwk) -> Result<Key, String> {
-        let json = jwk.to_json();
+        // The public members only: a key pair's JWK is refused by the public-key types.
+        let json = jwk.to_public().to_json();
         let secret = || jwk.hmac_secret().map_err(|e| e.to_string());
         let asymmetric = |e: jwt_simple::Error| format!("jwt-simple refuses the JWK: {e}");
         Ok(match alg {
@@ -317,5 +322,25 @@ mod tests {
             MANIFEST,
         )
         .unwrap();
+    }
+
+    #[test]
+    fn a_policy_key_with_its_private_part_verifies_with_the_public_part() {
+        use jwt_conformance::forge::{self, keys};
+        let claims = serde_json::json!({"sub": "s", "exp": 1_700_003_600});
+        for (alg, key) in [
+            (Alg::RS256, "rsa-2048-a"),
+            (Alg::PS256, "rsa-2048-a"),
+            (Alg::ES256, "ec-p256-a"),
+            (Alg::EdDSA, "ed25519-a"),
+        ] {
+            let policy = Policy::new(keys::key_pair_set(&[key]), vec![alg], Some(1_700_000_000));
+            let verifier = JwtSimpleAdapter.prepare(&policy).unwrap();
+            let verdict = verifier.verify(&forge::jwt(alg, key, &claims));
+            assert!(
+                matches!(verdict, Verdict::Accepted { .. }),
+                "{alg}: {verdict:?}"
+            );
+        }
     }
 }

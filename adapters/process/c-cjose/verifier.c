@@ -10,8 +10,9 @@
  * cjose implements JWS, JWE and JWK and checks no JWT claim (mod_auth_openidc, its main
  * user, checks claims itself). What this column measures is what code that uses cjose
  * as its JWT verifier gets. How it is used, following its headers:
- * - each trusted JWK is imported with `cjose_jwk_import`; the key is the one the
- *   header's `kid` names (the only one when the token has no `kid`), read from the
+ * - each trusted JWK is imported with `cjose_jwk_import` (a JWK that carries its private
+ *   part is imported whole, and cjose verifies with its public part); the key is the
+ *   one the header's `kid` names (the only one when the token has no `kid`), read from the
  *   imported token's protected header (`cjose_jws_get_protected`, a jansson object);
  * - `cjose_jws_import(token)` parses it and `cjose_jws_verify(jws, jwk)` checks the
  *   signature with the header's `alg`; `cjose_jws_get_plaintext` gives the payload, and

@@ -17,7 +17,9 @@
  *   as parsing without verifying; `jwt_decode` is then called again with that key;
  * - libjwt takes a secret's bytes or a PEM public key and has no JWK import, so an `oct`
  *   JWK is handed over as its decoded `k`, and a public JWK as PEM made by OpenSSL's own
- *   key import (`EVP_PKEY_fromdata`, then `PEM_write_bio_PUBKEY`);
+ *   key import (`EVP_PKEY_fromdata`, then `PEM_write_bio_PUBKEY`); the import reads only
+ *   the public members (`n`, `e`; `crv`, `x`, `y`), so a JWK that carries its private
+ *   part gives the PEM of its public half;
  * - the claims are `jwt_get_grants_json(jwt, NULL)`, as libjwt parsed them.
  * libjwt 1.10 checks no claim, has no allow-list of algorithms and no clock: the wrapper
  * declares a system clock and never checks anything itself. A policy with an issuer,

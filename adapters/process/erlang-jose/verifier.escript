@@ -10,9 +10,10 @@
 %% erlang-jose implements JWS, JWE and JWK and checks no JWT claim. What this column
 %% measures is what code that uses it as its JWT verifier gets. How it is used, following
 %% its documentation:
-%% - each trusted JWK is imported with `jose_jwk:from_map/1`; the key is the one the
-%%   header's `kid` names (the only one when the token has no `kid`), read from
-%%   `jose_jws:peek_protected/1`;
+%% - each trusted JWK is imported with `jose_jwk:from_map/1` (a JWK that carries its
+%%   private part is imported whole, and jose verifies with its public part); the key
+%%   is the one the header's `kid` names (the only one when the token has no `kid`),
+%%   read from `jose_jws:peek_protected/1`;
 %% - `jose_jwt:verify_strict(JWK, AllowedAlgorithms, Token)` checks the signature with an
 %%   allowed `alg` only and returns the claims jose decoded (with jiffy).
 %% erlang-jose checks no claim and has no clock: the wrapper declares a system clock and

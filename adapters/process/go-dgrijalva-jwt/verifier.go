@@ -14,7 +14,8 @@
 //     `MapClaims.Valid()` (exp, nbf and iat when present);
 //   - the Keyfunc returns the trusted key the header's `kid` names (the only one without
 //     a `kid`); jwt-go has no JWK import, so each JWK is imported with go-jose's
-//     `JSONWebKey`;
+//     `JSONWebKey`, a JWK that carries its private part giving its public half
+//     (`JSONWebKey.Public`), since jwt-go verifies with public keys only;
 //   - then the documented `MapClaims` checks: `VerifyIssuer`, `VerifyAudience`, and
 //     `VerifyExpiresAt`/`VerifyNotBefore`/`VerifyIssuedAt` with `req` true for a required
 //     claim. The wrapper never compares a claim itself.
@@ -84,7 +85,7 @@ func prepare(p jwtc.Policy) *prepared {
 			if err := jwk.UnmarshalJSON(raw); err != nil {
 				keys = append(keys, trustedKey{kid: meta.Kid, err: err})
 			} else {
-				keys = append(keys, trustedKey{kid: meta.Kid, key: jwk.Key})
+				keys = append(keys, trustedKey{kid: meta.Kid, key: publicKey(jwk)})
 			}
 		}
 	}
@@ -93,6 +94,16 @@ func prepare(p jwtc.Policy) *prepared {
 		keys:   keys,
 		policy: p,
 	}
+}
+
+// publicKey is the key a JWK gives the parser: the JWK's own key, or, for a JWK that
+// carries its private part, its public half, derived by go-jose's JSONWebKey.Public (the
+// library verifies with public keys only and refuses a private one as the wrong type).
+func publicKey(jwk jose.JSONWebKey) interface{} {
+	if _, secret := jwk.Key.([]byte); secret || jwk.IsPublic() {
+		return jwk.Key
+	}
+	return jwk.Public().Key
 }
 
 var errNoKey = errors.New("no trusted key for the token's kid")

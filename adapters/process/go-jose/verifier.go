@@ -11,7 +11,8 @@
 //     JWK import); `jwt.ParseSigned(token)` then `Claims(keySet, &registered, &all)`
 //     verifies the signature with the key the header's `kid` names (go-jose picks it
 //     from a key set itself; a token without a `kid` gets the only trusted key, if there
-//     is one) and decodes the claims;
+//     is one) and decodes the claims; a JWK that carries its private part is replaced by
+//     its public half (`JSONWebKey.Public`), since go-jose verifies with public keys only;
 //   - `registered.ValidateWithLeeway(jwt.Expected{Issuer, Audience, Time: now}, leeway)`
 //     checks iss, aud, exp, nbf and iat; the wrapper never checks a claim itself.
 //
@@ -62,6 +63,13 @@ func prepare(p jwtc.Policy) *prepared {
 	}
 	v := &prepared{leeway: time.Duration(p.Leeway) * time.Second}
 	v.keyErr = json.Unmarshal(p.Keys, &v.keys)
+	// go-jose verifies with public keys only (a private key is an unsupported key type
+	// for verifying): a JWK that carries its private part gives its public half.
+	for i, k := range v.keys.Keys {
+		if _, secret := k.Key.([]byte); !secret && !k.IsPublic() {
+			v.keys.Keys[i] = k.Public()
+		}
+	}
 	if p.Issuer != nil {
 		v.expected.Issuer = *p.Issuer
 	}

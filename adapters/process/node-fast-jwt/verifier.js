@@ -11,7 +11,8 @@
 // - keys: the README's pattern for key sets is a `key` callback that returns the key the
 //   header's `kid` names (as get-jwks does); fast-jwt takes a PEM string or a secret's
 //   bytes, so a public JWK becomes PEM through Node's own JWK import
-//   (`crypto.createPublicKey({ format: "jwk" })`) and an `oct` JWK its `k` bytes;
+//   (`crypto.createPublicKey({ format: "jwk" })`, which derives the public key from a
+//   JWK that carries its private part) and an `oct` JWK its `k` bytes;
 // - `clockTimestamp` and `clockTolerance` are in milliseconds: fast-jwt's clock
 //   injection, so the clock is injectable.
 // Everything a policy holds maps onto an option; nothing is unsupported. fast-jwt has no

@@ -10,10 +10,16 @@
 // - shared secrets: jose's JWK Sets hold public keys only, so an HMAC token gets the
 //   `oct` JWK its `kid` names, handed to jose as a JWK (jose then checks its `alg`,
 //   `use` and `key_ops` against the token);
+// - key pairs: jose verifies with public keys only (a JWK Set with a private member is
+//   "JWKSInvalid", and a private JWK, KeyObject or CryptoKey is refused for verifying), so
+//   a policy JWK that carries its private part goes into the set as its public half,
+//   derived by Node's `crypto.createPublicKey` and exported as a JWK, with the JWK's own
+//   `kid`, `alg`, `use` and `key_ops`;
 // - `jwtVerify(token, keyResolver, { algorithms, issuer, audience, requiredClaims, typ,
 //   clockTolerance, currentDate })` decides; the wrapper never checks a claim itself.
 // Clock: `currentDate` is jose's documented clock injection, so the clock is injectable.
 
+import { createPublicKey } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createLocalJWKSet, errors, jwtVerify } from "jose";
 import protocol from "../node-common/protocol.js";
@@ -45,14 +51,25 @@ function errorKind(e) {
   return undefined;
 }
 
+// The public half of an asymmetric JWK that carries its private part, derived by Node's
+// crypto; every other member of the JWK (kid, alg, use, key_ops, …) is kept. A public JWK
+// is returned as it is.
+function publicHalf(jwk) {
+  if (jwk.d === undefined) return jwk;
+  const { d, p, q, dp, dq, qi, oth, ...members } = jwk;
+  const derived = createPublicKey({ key: jwk, format: "jwk" }).export({ format: "jwk" });
+  return { ...members, ...derived };
+}
+
 // jose configured for one policy: the key resolver and the jwtVerify options.
 function prepare(policy) {
   const jwks = policy.keys?.keys ?? [];
-  const asymmetric = jwks.filter((k) => k.kty !== "oct");
+  let asymmetric = jwks.filter((k) => k.kty !== "oct");
   const secrets = jwks.filter((k) => k.kty === "oct");
   let localSet;
   let setError;
   try {
+    asymmetric = asymmetric.map(publicHalf);
     localSet = createLocalJWKSet({ keys: asymmetric });
   } catch (e) {
     setError = e;

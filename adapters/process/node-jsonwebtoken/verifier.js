@@ -7,7 +7,9 @@
 // How jsonwebtoken is used, following its README:
 // - `jwt.verify(token, getKey, options, callback)` with a `getKey(header, callback)` that
 //   hands over the trusted key the header's `kid` names (the README's pattern for key
-//   sets); jsonwebtoken takes a KeyObject, which Node's crypto imports from the JWK;
+//   sets); jsonwebtoken takes a KeyObject, which Node's crypto imports from the JWK
+//   (`crypto.createPublicKey`, which derives the public key from a JWK that carries its
+//   private part, so a key pair is verified with its public half);
 // - options from the policy: `algorithms`, `issuer`, `audience`, `clockTolerance`, and
 //   `clockTimestamp`, jsonwebtoken's clock injection, so the clock is injectable.
 // The wrapper never checks a claim itself. jsonwebtoken has no option to require a

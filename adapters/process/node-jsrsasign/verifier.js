@@ -11,7 +11,9 @@
 // - the key is the trusted JWK the header's `kid` names (the only one when the token has
 //   no `kid`): jsrsasign has no key sets. A public JWK is imported with jsrsasign's own
 //   `KEYUTIL.getKey(jwk)`; an `oct` JWK is handed over as `{ b64u: k }`, one of the
-//   forms jsrsasign's HMAC takes its key in;
+//   forms jsrsasign's HMAC takes its key in. A JWK that carries its private part gives
+//   its public half first, derived by Node's `crypto.createPublicKey` and exported as a
+//   JWK: jsrsasign's verifyJWT refuses a private key ("unsupported public key alg");
 // - the claims are the payload as jsrsasign reads it after verifying
 //   (`KJUR.jws.JWS.readSafeJSONString(b64utoutf8(payload))`, its documented example).
 // Clock: `verifyAt` is jsrsasign's clock, so the clock is injectable. What cannot be
@@ -23,6 +25,7 @@
 
 "use strict";
 
+const { createPublicKey } = require("node:crypto");
 const { KJUR, KEYUTIL, b64utoutf8 } = require("jsrsasign");
 const protocol = require("../node-common/protocol.js");
 
@@ -30,9 +33,12 @@ const VERSION = require("jsrsasign/package.json").version;
 const JWS = KJUR.jws.JWS;
 
 // The JWK as jsrsasign takes keys: a shared secret as { b64u }, a public key through
-// KEYUTIL.getKey.
+// KEYUTIL.getKey, a key pair as its public half (derived by Node's crypto).
 function importKey(jwk) {
   if (jwk.kty === "oct") return { b64u: jwk.k ?? "" };
+  if (jwk.d !== undefined) {
+    return KEYUTIL.getKey(createPublicKey({ key: jwk, format: "jwk" }).export({ format: "jwk" }));
+  }
   return KEYUTIL.getKey(jwk);
 }
 

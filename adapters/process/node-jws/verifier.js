@@ -11,7 +11,8 @@
 // - `jws.decode(token, { json: true })` parses the token (null when it is not a JWS);
 //   the trusted key is the one the header's `kid` names (jws has no key sets), handed
 //   over as jws takes keys: a secret's bytes, or PEM made by Node's own JWK import
-//   (`crypto.createPublicKey({ format: "jwk" })`);
+//   (`crypto.createPublicKey({ format: "jwk" })`, which derives the public key from a
+//   JWK that carries its private part);
 // - `jws.verify(token, algorithm, key)` decides on the signature. The README: "the alg
 //   value from the signature header is ignored": the caller names the algorithm, so a
 //   policy allowing exactly one algorithm passes it, and a policy allowing several is

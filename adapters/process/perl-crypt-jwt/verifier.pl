@@ -10,7 +10,8 @@
 # - `decode_jwt(token => ..., kid_keys => $jwks, accepted_alg => [...], leeway => ...,
 #   verify_exp/verify_nbf/verify_iat => 1 for a required claim, verify_iss => $issuer,
 #   verify_aud => $audience)`; with `kid_keys` Crypt::JWT picks the key by the header's
-#   `kid` and imports the JWK itself. A token without a `kid` (which `kid_keys` refuses by
+#   `kid` and imports the JWK itself (a JWK that carries its private part is handed over
+#   whole and imported as a key pair, which verifies with its public part). A token without a `kid` (which `kid_keys` refuses by
 #   design) gets the only trusted JWK as `key`, as a service with one key passes it; the
 #   header is read for that with `decode_jwt(..., ignore_signature => 1, ignore_claims =>
 #   1, decode_header => 1)`. The wrapper never checks a claim itself.

@@ -10,7 +10,8 @@ but still shipped and used; its verify path shares no code with joserfc), so it 
 verifier of its own here. How it is used, following its documentation ("JSON Web Token"):
 - keys: `JsonWebKey.import_key_set(jwks)`; `JsonWebToken(algorithms).decode(token,
   key_set, claims_options=...)` picks the key by the header's `kid` (`find_by_kid`) and
-  verifies the signature with the allowed algorithms only;
+  verifies the signature with the allowed algorithms only. A JWK that carries its private
+  part is imported whole, and Authlib verifies with its public part;
 - claims: the returned `JWTClaims.validate(now=..., leeway=...)` checks them, configured
   with `claims_options`: each required claim is `{"essential": True}`, the issuer
   `{"value": iss}` and the audiences `{"values": [...]}` (essential only when the policy

@@ -12,7 +12,11 @@ How python-jose is used, following its documentation (`jose.jwt.decode`):
 - `jwt.decode(token, jwks, algorithms=..., audience=..., issuer=..., options={"leeway":
   ..., "require_exp": True, ...})` decides; the wrapper never checks a claim itself;
 - the backend is `cryptography` (the `python-jose[cryptography]` extra the project
-  recommends).
+  recommends);
+- a JWK that carries its private part (a service holding its key pair) goes into the set
+  as its public half, derived by python-jose itself (`jwk.construct(...).public_key()
+  .to_dict()`) with the JWK's own `kid`, `alg`, `use` and `key_ops`: python-jose's EC
+  verification fails with a private key (RSA only warns).
 
 What cannot be mapped, answered `unsupported`: a `typ` requirement (python-jose has no
 check of the header's `typ`); a required claim outside python-jose's `require_*` options
@@ -29,7 +33,7 @@ import os
 import sys
 from importlib.metadata import version
 
-from jose import jwt
+from jose import jwk, jwt
 from jose.constants import ALGORITHMS
 from jose.exceptions import ExpiredSignatureError, JWKError
 
@@ -72,6 +76,22 @@ def error_kind(exc):
     return None
 
 
+# An algorithm of each key family, for building a key python-jose can derive from.
+FAMILY_ALGORITHM = {"RSA": "RS256", "P-256": "ES256", "P-384": "ES384", "P-521": "ES512"}
+PRIVATE_MEMBERS = ("d", "p", "q", "dp", "dq", "qi", "oth")
+
+
+def public_half(key):
+    """The JWK itself, or, when it carries its private part, its public half."""
+    family = FAMILY_ALGORITHM.get(key.get("crv") or key.get("kty"))
+    if "d" not in key or key.get("kty") == "oct" or family is None:
+        return key
+    derived = jwk.construct(key, family).public_key().to_dict()
+    derived.pop("alg", None)
+    members = {m: v for m, v in key.items() if m not in PRIVATE_MEMBERS}
+    return {**members, **derived}
+
+
 class Prepared:
     """python-jose configured for one policy, or why it cannot be."""
 
@@ -92,7 +112,7 @@ class Prepared:
         options = {"leeway": policy.get("leeway", 0)}
         for claim in required:
             options[f"require_{claim}"] = True
-        self.keys = policy["keys"]
+        self.keys = dict(policy["keys"], keys=[public_half(k) for k in policy["keys"]["keys"]])
         self.decode_args = {
             "algorithms": list(policy["algorithms"]),
             "audience": audience[0] if audience else None,

@@ -7,7 +7,8 @@ and answers one a line on stdout; diagnostics go to stderr.
 
 How joserfc is used, following its documentation ("JSON Web Token" guide):
 - keys: `KeySet.import_key_set(jwks)`; `jwt.decode(token, key_set, algorithms=...)` picks
-  the key by the header's `kid` itself and verifies the signature;
+  the key by the header's `kid` itself and verifies the signature. A JWK that carries its
+  private part is imported whole, and joserfc verifies with its public part;
 - claims: a `JWTClaimsRegistry(now=..., leeway=..., **options)` whose `validate(claims)`
   checks the decoded token: each required claim is `{"essential": True}`, the issuer
   `{"value": iss}` and the audiences `{"values": [...]}` (essential only when the policy

@@ -7,7 +7,11 @@ and answers one a line on stdout; diagnostics go to stderr.
 
 How jwcrypto is used, following its documentation:
 - the trusted keys are a `JWKSet.from_json(...)`, and jwcrypto picks the key itself from
-  the header's `kid` when given the set;
+  the header's `kid` when given the set. A JWK that carries its private part stays whole
+  in the set: jwcrypto's documented way for a service that holds its key pair is to hand
+  over the private JWK (`JWT(jwt=..., key=...)`), and it verifies a signature with that
+  key's public part. `expected_type="JWS"` keeps jwcrypto from using the set to decrypt a
+  JWE handed over as a JWT;
 - `JWT(algs=..., check_claims=..., expected_type="JWS", strict_serialization=True)`,
   `leeway` set on the object, then `deserialize(token, keyset)` verifies the signature and
   checks the claims; the wrapper never checks a claim itself.

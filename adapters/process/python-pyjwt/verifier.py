@@ -9,6 +9,11 @@ How PyJWT is used, following its documentation:
 - keys: each JWK of the policy becomes a `PyJWK`; a JWK without its own `alg` is bound to
   each allowed algorithm in turn (`PyJWK(jwk, algorithm=...)`), the way a service
   configures the algorithm "in the same place as the key" (PyJWT's advice);
+- a JWK that carries its private part (a service holding its key pair): PyJWT's RSA
+  verification needs the public key object (an `RSAPrivateKey` has no `verify`), so the
+  key becomes its public half, derived by `cryptography` (`private_key.public_key()`) and
+  written back as a JWK by PyJWT's own `to_jwk`, keeping the JWK's `kid`, `alg`, `use`
+  and `key_ops`;
 - the key is picked by the header's `kid` (`jwt.get_unverified_header`), among keys whose
   `use` is `sig` or absent, as `PyJWKClient.get_signing_key_from_jwt` does;
 - `jwt.decode(token, key, algorithms=..., audience=..., issuer=..., leeway=...,
@@ -55,6 +60,15 @@ class Rejection(Exception):
         self.kind = kind
 
 
+def public_half(key, jwk, alg):
+    """The PyJWK `key` itself, or, when it holds a private key, a PyJWK of its public half."""
+    if not hasattr(key.key, "public_key"):  # a public key or an HMAC secret
+        return key
+    public = key.Algorithm.to_jwk(key.key.public_key(), as_dict=True)
+    public.update({m: jwk[m] for m in ("kid", "alg", "use", "key_ops") if m in jwk})
+    return jwt.PyJWK(public, algorithm=alg)
+
+
 class Prepared:
     """PyJWT configured for one policy: the keys and the arguments of `jwt.decode`."""
 
@@ -71,7 +85,7 @@ class Prepared:
             bindings = [None] if jwk.get("alg") else self.algorithms
             for alg in bindings:
                 try:
-                    self.keys.append(jwt.PyJWK(jwk, algorithm=alg))
+                    self.keys.append(public_half(jwt.PyJWK(jwk, algorithm=alg), jwk, alg))
                 except errors.PyJWTError as e:
                     self.key_errors.append(f"{jwk.get('kid')!r} for {alg}: {e}")
         audience = policy.get("audience") or []

@@ -14,7 +14,9 @@
 # - `JSON::JWT.decode(token, key, algorithms)` verifies the signature with an allowed
 #   `alg` only. The key is the trusted JWK the header's `kid` names (the only one when
 #   the token has no `kid`), read from `JSON::JWT.decode(token, :skip_verification)`.
-#   A public JWK is handed over as a `JSON::JWK`, which json-jwt converts itself. An
+#   A public JWK is handed over as a `JSON::JWK`, which json-jwt converts itself; a JWK
+#   that carries its private part is handed over the same way and becomes an OpenSSL key
+#   pair, whose public part verifies. An
 #   `oct` JWK is handed over as its decoded `k` bytes: json-jwt 1.14's `JSON::JWK#to_key`
 #   (and so its `JSON::JWK::Set` lookup) keeps the base64url text of `k` as the secret,
 #   so HMAC tokens from a JWK Set never verify; a service passes the secret itself;

@@ -12,7 +12,8 @@
 #   required_claims:, leeway: }) { |header| key }`: the block is ruby-jwt's documented
 #   key finder, and it returns the trusted key the header's `kid` names (the only key
 #   when the token has no `kid`). Public JWKs are imported with ruby-jwt's own
-#   `JWT::JWK.import(jwk).keypair`. An `oct` JWK is handed over as its decoded `k`
+#   `JWT::JWK.import(jwk).keypair`; a JWK that carries its private part imports as the
+#   whole key pair, whose public part OpenSSL verifies with. An `oct` JWK is handed over as its decoded `k`
 #   bytes: ruby-jwt 2.5's JWK import (and so its `jwks:` option) keeps the base64url
 #   text of `k` as the secret, so HMAC tokens from a JWK Set never verify; a service
 #   passes the secret itself, as the README does. The wrapper never checks a claim.

@@ -84,6 +84,11 @@ impl Child {
         }
     }
 
+    /// The child's process id.
+    pub fn id(&self) -> u32 {
+        self.process.id()
+    }
+
     /// Queues one line for the child's stdin. A child that stopped reading is noticed
     /// by [`Child::recv`], not here, so this never blocks.
     pub fn send(&self, line: &str) {

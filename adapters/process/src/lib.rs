@@ -45,6 +45,14 @@
 //! for a case's positive control, `property/NAME#N` for a property's tokens, and
 //! `request-N` for a plain [`Verifier::verify`].
 //!
+//! ## Memory
+//! Around each request the adapter reads the child's resident set from `/proc` (Linux):
+//! it resets the child's peak resident set size (`/proc/<pid>/clear_refs`), and after the
+//! answer reads the peak (`VmHWM`). [`Verifier::memory`] then reports the peak and how far
+//! it rose above the resident set before the request; the report carries both
+//! (`peak_rss_kib`, `rss_growth_kib`), and a case with a memory bound (the `jwe-limits`
+//! class: 64 MiB) fails when the growth exceeds it. Only the child started is measured.
+//!
 //! ## Failures
 //! A whole run uses one process. A verifier that answers garbage (not JSON, another id,
 //! a missing or mistyped field, a line over 64 MiB), crashes, or does not answer within
@@ -56,6 +64,7 @@
 //! result.
 
 mod child;
+mod memory;
 mod protocol;
 
 pub use protocol::PROTOCOL_VERSION;
@@ -63,6 +72,7 @@ pub use protocol::PROTOCOL_VERSION;
 pub use protocol::{parse_hello, parse_result, Hello};
 
 use child::{Child, Reply, MAX_LINE};
+use jwt_conformance::memory::MemoryUse;
 use jwt_conformance::{Adapter, AdapterInfo, NoAnswer, Policy, RejectKind, Verdict, Verifier};
 use std::fmt;
 use std::process::ExitStatus;
@@ -201,10 +211,16 @@ impl Adapter for ProcessAdapter {
     }
 
     /// Nothing to build: the policy travels with each verify request.
+    /// One process answers one request at a time.
+    fn concurrent(&self) -> bool {
+        false
+    }
+
     fn prepare(&self, policy: &Policy) -> Result<Box<dyn Verifier>, Verdict> {
         Ok(Box::new(ProcessVerifier {
             shared: Arc::clone(&self.shared),
             policy: policy.clone(),
+            memory: Mutex::new(None),
         }))
     }
 }
@@ -213,6 +229,16 @@ impl Adapter for ProcessAdapter {
 struct ProcessVerifier {
     shared: Arc<Shared>,
     policy: Policy,
+    /// What the process used to answer this verifier's last request.
+    memory: Mutex<Option<MemoryUse>>,
+}
+
+impl ProcessVerifier {
+    fn ask(&self, id: &str, token: &str) -> Result<Verdict, NoAnswer> {
+        let (verdict, memory) = self.shared.verify(id, token, &self.policy);
+        *self.memory.lock().unwrap_or_else(PoisonError::into_inner) = memory;
+        verdict
+    }
 }
 
 impl Verifier for ProcessVerifier {
@@ -221,15 +247,21 @@ impl Verifier for ProcessVerifier {
     /// calls [`Verifier::verify_request`], which reports it as no answer.
     fn verify(&self, token: &str) -> Verdict {
         let n = self.shared.requests.fetch_add(1, Ordering::Relaxed) + 1;
-        self.shared
-            .verify(&format!("request-{n}"), token, &self.policy)
+        self.ask(&format!("request-{n}"), token)
             .unwrap_or_else(|e| Verdict::rejected(RejectKind::Other, e.to_string()))
     }
 
     /// The request's id (the case id, `control/CASE_ID`, `property/NAME#N`) is the
     /// protocol message's `id`, so the verifier's own logs name the case.
     fn verify_request(&self, id: &str, token: &str) -> Result<Verdict, NoAnswer> {
-        self.shared.verify(id, token, &self.policy)
+        self.ask(id, token)
+    }
+
+    /// The child's peak resident set while it answered the last request, and how far it
+    /// rose (`memory` module): `None` when the process did not answer (a crash or a hang
+    /// is already a failure) or `/proc` cannot be read.
+    fn memory(&self) -> Option<MemoryUse> {
+        *self.memory.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -289,9 +321,15 @@ impl Shared {
         ProtocolError::new(format!("the verifier `{}` {what}{hint}", self.command_line))
     }
 
-    /// One case: (re)start the process if needed, ask, and read the answer. Anything but
-    /// a well-formed answer in time fails the case and retires the process.
-    fn verify(&self, id: &str, token: &str, policy: &Policy) -> Result<Verdict, NoAnswer> {
+    /// One case: (re)start the process if needed, ask, and read the answer, measuring
+    /// the process's memory around it. Anything but a well-formed answer in time fails
+    /// the case and retires the process.
+    fn verify(
+        &self,
+        id: &str,
+        token: &str,
+        policy: &Policy,
+    ) -> (Result<Verdict, NoAnswer>, Option<MemoryUse>) {
         let mut process = self.lock();
         let deadline = deadline_after(self.timeout);
         let mut child = match std::mem::replace(&mut *process, Process::Retired) {
@@ -301,22 +339,24 @@ impl Shared {
                 Err(e) => {
                     let why = format!("the verifier process could not be restarted: {e}");
                     *process = Process::Unusable(why.clone());
-                    return Err(NoAnswer(why));
+                    return (Err(NoAnswer(why)), None);
                 }
             },
             Process::Unusable(why) => {
                 *process = Process::Unusable(why.clone());
-                return Err(NoAnswer(why));
+                return (Err(NoAnswer(why)), None);
             }
         };
+        let before = memory::before(child.id());
         match self.exchange(&mut child, id, token, policy, deadline) {
             Ok(verdict) => {
+                let used = before.and_then(memory::after);
                 *process = Process::Live(child);
-                Ok(verdict)
+                (Ok(verdict), used)
             }
             Err(why) => {
                 child.kill();
-                Err(NoAnswer(why))
+                (Err(NoAnswer(why)), None)
             }
         }
     }

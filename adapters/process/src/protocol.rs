@@ -260,6 +260,21 @@ mod tests {
     }
 
     #[test]
+    fn private_parts_of_policy_keys_travel_as_jwk_members() {
+        let keys = jwt_conformance::forge::keys::key_pair_set(&["rsa-2048-a", "ec-p256-a"]);
+        let policy = Policy::new(keys.clone(), vec![Alg::RS256, Alg::ES256], None);
+        let verify: Value = serde_json::from_str(&verify_request("id", "a.b.c", &policy)).unwrap();
+        let sent = &verify["policy"]["keys"]["keys"];
+        assert_eq!(sent[0], serde_json::to_value(&keys.keys[0]).unwrap());
+        for name in ["d", "p", "q", "dp", "dq", "qi"] {
+            assert!(sent[0][name].is_string(), "{name}");
+        }
+        assert!(sent[1]["d"].is_string() && sent[1]["x"].is_string());
+        let back: Policy = serde_json::from_value(verify["policy"].clone()).unwrap();
+        assert_eq!(back, policy);
+    }
+
+    #[test]
     fn a_hello_gives_the_adapter_info_and_notes_unknown_algorithms() {
         let hello = parse_hello(
             br#"{"type":"hello","protocol":1,"name":"v","version":"2.1","algorithms":["HS256","ES256K","HS256"],"clock":"system"}"#,

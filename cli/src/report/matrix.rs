@@ -319,6 +319,8 @@ pub(crate) mod tests {
             failed_at: matches!(outcome, Outcome::Fail | Outcome::ExpectedFailure)
                 .then_some(jwt_conformance::case::Level::Rfc),
             defined_at: String::new(),
+            peak_rss_kib: None,
+            rss_growth_kib: None,
             cves: Vec::new(),
         }
     }

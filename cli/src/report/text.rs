@@ -2,6 +2,7 @@
 //! what was expected, what happened and the references; critical failures first.
 
 use jwt_conformance::case::Severity;
+use jwt_conformance::memory::{kib, NOTABLE_GROWTH_KIB};
 use jwt_conformance::outcome::Outcome;
 use jwt_conformance::report::{CaseResult, Report};
 use std::fmt::Write;
@@ -93,6 +94,22 @@ pub fn render(report: &Report) -> String {
             let _ = writeln!(out, "  {} [{}] {how}: {}", r.id, r.level, r.title);
         }
     }
+    let heavy: Vec<&CaseResult> = report
+        .results
+        .iter()
+        .filter(|r| r.rss_growth_kib.is_some_and(|g| g >= NOTABLE_GROWTH_KIB))
+        .collect();
+    if !heavy.is_empty() {
+        let _ = writeln!(out);
+        let _ = writeln!(
+            out,
+            "memory (the verifier process grew by {} or more while answering):",
+            kib(NOTABLE_GROWTH_KIB)
+        );
+        for r in heavy {
+            let _ = writeln!(out, "  {} {}", r.id, memory(r));
+        }
+    }
     let s = &report.summary;
     let _ = writeln!(out);
     let by_level: Vec<String> = s
@@ -118,6 +135,15 @@ pub fn render(report: &Report) -> String {
         s.skipped
     );
     out
+}
+
+/// "grew by 150.0 MiB (peak 180.2 MiB)".
+fn memory(r: &CaseResult) -> String {
+    format!(
+        "grew by {} (peak resident set {})",
+        kib(r.rss_growth_kib.unwrap_or_default()),
+        kib(r.peak_rss_kib.unwrap_or_default())
+    )
 }
 
 /// `rfc + bcp`, or `rfc + bcp + strict`.
@@ -157,6 +183,9 @@ fn write_problem(out: &mut String, r: &CaseResult) {
         r.verdict.as_str(),
         r.detail
     );
+    if r.rss_growth_kib.is_some() {
+        let _ = writeln!(out, "       memory:   {}", memory(r));
+    }
     let _ = writeln!(out, "       refs:     {}", r.refs.join(", "));
     if !r.cves.is_empty() {
         let _ = writeln!(out, "       cves:     {}", r.cves.join(", "));

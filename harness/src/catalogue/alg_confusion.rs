@@ -12,6 +12,11 @@
 //! algorithm the caller did not allow). Where the policy allows the HS algorithm too, the
 //! rejection is `key`; where it allows only the key's own algorithm, it is `algorithm`.
 //! Every token carries valid claims and the trusted key's `kid`.
+//!
+//! Libraries that refuse a PEM public key as an HMAC secret recognise it by its text;
+//! the same key with leading whitespace or CRLF line endings, as configuration files
+//! and database columns hand it over, slipped past such a check (CVE-2026-34950, after
+//! CVE-2023-48223). Those spellings are MACed here as they would be held.
 
 use crate::alg::Alg;
 use crate::case::{Case, Severity};
@@ -62,7 +67,7 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
         .iter()
         .map(|&(key, alg, _, _)| (key, forge::jwt(alg, key, &claims)))
         .collect();
-    confusions()
+    let mut out: Vec<Case> = confusions()
         .iter()
         .map(|c| {
             let control = controls
@@ -71,7 +76,9 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
                 .map(|(_, t)| t);
             build(ctx, c, &claims, control.expect("every key has a control"))
         })
-        .collect()
+        .collect();
+    out.extend(whitespace(ctx, &claims, &controls[0].1));
+    out
 }
 
 /// Every confusion, in case order.
@@ -105,6 +112,83 @@ fn confusions() -> Vec<Confusion> {
         }
     }
     all
+}
+
+/// The RSA key's PEM as a configuration might hold it: with leading whitespace, or with
+/// CRLF line endings.
+fn whitespace_variants() -> Vec<(&'static str, &'static str, Vec<u8>)> {
+    let spki = String::from_utf8(encode("rsa-2048-a", KeyEncoding::PemSpki).expect("PEM"))
+        .expect("PEM is text");
+    let pkcs1 = String::from_utf8(encode("rsa-2048-a", KeyEncoding::PemPkcs1).expect("PEM"))
+        .expect("PEM is text");
+    vec![
+        (
+            "pem-spki-leading-newline",
+            "the PEM `PUBLIC KEY` text after a line feed",
+            format!("\n{spki}").into_bytes(),
+        ),
+        (
+            "pem-spki-leading-space",
+            "the PEM `PUBLIC KEY` text after a space",
+            format!(" {spki}").into_bytes(),
+        ),
+        (
+            "pem-spki-leading-tab",
+            "the PEM `PUBLIC KEY` text after a tab",
+            format!("\t{spki}").into_bytes(),
+        ),
+        (
+            "pem-spki-crlf",
+            "the PEM `PUBLIC KEY` text with CR LF line endings",
+            spki.replace('\n', "\r\n").into_bytes(),
+        ),
+        (
+            "pem-pkcs1-leading-newline",
+            "the PEM `RSA PUBLIC KEY` (PKCS#1) text after a line feed",
+            format!("\n{pkcs1}").into_bytes(),
+        ),
+    ]
+}
+
+/// HS256 MACed with the trusted RSA key's PEM in a spelling a key-type check keyed on
+/// the text misses; HS256 and RS256 both allowed.
+#[track_caller]
+fn whitespace(ctx: &Context, claims: &Value, control: &str) -> Vec<Case> {
+    let key = "rsa-2048-a";
+    let draft = Draft::json(&header_with_alg(Some(json!("HS256")), key), claims);
+    whitespace_variants()
+        .into_iter()
+        .map(|(slug, what, secret)| {
+            Case::builder(
+                format!("alg-confusion/hs256-rsa-{slug}"),
+                format!("HS256 MACed with the trusted RSA key's PEM, {slug}, is rejected"),
+            )
+            .severity(Severity::Critical)
+            .refs(["RFC8725#section-3.1", "CVE-2026-34950", "CVE-2023-48223"])
+            .sends(format!(
+                "header alg HS256, kid {key}, valid claims; the MAC's secret is {what} of the \
+                 verifier's trusted RS256 key ({} bytes); the verifier allows RS256 and HS256",
+                secret.len()
+            ))
+            .requirement(
+                "RFC 7515 4.1.1: \"The JWS Signature value is not valid if the \"alg\" value does \
+                 not represent a supported algorithm or if there is not a key for use with that \
+                 algorithm associated with the party that digitally signed or MACed the \
+                 content.\" HS256 needs a shared secret (kty oct, RFC 7518 3.2) and the only \
+                 trusted key is an RSA public key, however its text is spaced: there is no key \
+                 for HS256, the signature is not valid and the JWT MUST be rejected (RFC 7519 \
+                 7.2), `rfc`. RFC 8725 3.1: \"each key MUST be used with exactly one algorithm, \
+                 and this MUST be checked when the cryptographic operation is performed\"",
+            )
+            .rfc("RFC7515#section-4.1.1")
+            .token(draft.with_signature(&hmac(Alg::HS256, &secret, draft.input().as_bytes())))
+            .policy(policy(ctx, &[Alg::RS256, Alg::HS256], &[key]))
+            .expect_reject(RejectKind::Key)
+            .needs_algorithms(&[Alg::RS256, Alg::HS256])
+            .control(control)
+            .build()
+        })
+        .collect()
 }
 
 #[track_caller]
@@ -221,7 +305,7 @@ mod tests {
 
     #[test]
     fn every_token_is_a_working_forgery_for_a_confused_verifier() {
-        let all = listed(cases, 30 + 8 + 12);
+        let all = listed(cases, 30 + 8 + 12 + 5);
         for (case, c) in all.iter().zip(confusions()) {
             let secret = encode(c.key, c.encoding).unwrap();
             assert!(mac_verifies_with(&case.token, c.hs, &secret), "{}", case.id);
@@ -240,6 +324,33 @@ mod tests {
                 "{}",
                 case.id
             );
+        }
+    }
+
+    #[test]
+    fn whitespace_variants_forge_for_a_verifier_holding_those_bytes_only() {
+        let all = cases(&Context::listing());
+        let canonical: Vec<Vec<u8>> = KeyEncoding::ALL
+            .into_iter()
+            .filter_map(|e| encode("rsa-2048-a", e).ok())
+            .collect();
+        for (slug, _, secret) in whitespace_variants() {
+            let case = all
+                .iter()
+                .find(|c| c.id == format!("alg-confusion/hs256-rsa-{slug}"))
+                .expect("case");
+            assert!(
+                mac_verifies_with(&case.token, Alg::HS256, &secret),
+                "{slug}"
+            );
+            for other in &canonical {
+                assert!(!mac_verifies_with(&case.token, Alg::HS256, other), "{slug}");
+            }
+            let trimmed = String::from_utf8(secret)
+                .unwrap()
+                .trim()
+                .replace("\r\n", "\n");
+            assert!(trimmed.starts_with("-----BEGIN"), "{slug}");
         }
     }
 

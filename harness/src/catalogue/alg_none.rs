@@ -80,6 +80,9 @@ struct Variant<'a> {
     sig: Sig,
     policy: Alg,
     rule: &'a Rule,
+    /// The JSON text of the `alg` value when it must be written exactly (escapes), not
+    /// as serde_json would write `alg`.
+    raw: Option<&'a str>,
 }
 
 /// What sets the level of a variant: the sentence, quoted, and its section.
@@ -96,6 +99,20 @@ const NONE_RULE: Rule = Rule {
          Unsecured JWSs by default.\" and \"Recipients MUST verify that the JWS Signature \
          value is the empty octet sequence.\" No policy of this suite allows `none`: a MUST \
          NOT of RFC 7518 (`rfc`), whatever the signature segment holds",
+    basis: "RFC7518#section-3.6",
+};
+
+/// `alg` is `none` written with JSON escapes.
+const ESCAPED_RULE: Rule = Rule {
+    requirement: "RFC 8259 7: \"Any character may be escaped. If the character is in the Basic \
+         Multilingual Plane (U+0000 through U+FFFF), then it may be represented as a \
+         six-character sequence: a reverse solidus, followed by the lowercase letter u, followed \
+         by four hexadecimal digits that encode the character's code point.\" The string is \
+         `none`, and comparing it with registered names happens after removing JSON escaping \
+         (RFC 7519 7.3). RFC 7518 3.6: \"Implementations MUST NOT accept Unsecured JWSs by \
+         default.\" A verifier that compares the raw text sees an unknown name and rejects too; \
+         one that unescapes after its none check and then treats the token as unsecured accepts \
+         a forgery (`rfc`)",
     basis: "RFC7518#section-3.6",
 };
 
@@ -156,6 +173,7 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
                     sig,
                     policy,
                     rule,
+                    raw: None,
                 },
             ));
         }
@@ -170,6 +188,7 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
                 sig: Sig::Empty,
                 policy,
                 rule: &NONE_RULE,
+                raw: None,
             },
         ));
     }
@@ -244,6 +263,29 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
             Sig::Trusted,
         ),
     ]);
+    for (name, text, shown, sig) in [
+        ("escaped-none", r#""\u006eone""#, "\\u006eone", Sig::Empty),
+        ("escaped-none", r#""\u006eone""#, "\\u006eone", Sig::Trusted),
+        (
+            "fully-escaped-none",
+            r#""\u006e\u006f\u006e\u0065""#,
+            "\\u006e\\u006f\\u006e\\u0065",
+            Sig::Empty,
+        ),
+    ] {
+        out.push(build(
+            ctx,
+            &Variant {
+                name,
+                alg: Some(json!("none")),
+                shown: format!("alg \"{shown}\" (JSON escapes for none)"),
+                sig,
+                policy: Alg::HS256,
+                rule: &ESCAPED_RULE,
+                raw: Some(text),
+            },
+        ));
+    }
     out
 }
 
@@ -259,6 +301,7 @@ fn member(ctx: &Context, name: &str, alg: Option<Value>, shown: &str, sig: Sig) 
             sig,
             policy: Alg::HS256,
             rule: &MEMBER_RULE,
+            raw: None,
         },
     )
 }
@@ -275,6 +318,7 @@ fn lookalike(ctx: &Context, name: &str, spelling: &str, shown: &str, sig: Sig) -
             sig,
             policy: Alg::HS256,
             rule: &LOOKALIKE_RULE,
+            raw: None,
         },
     )
 }
@@ -284,7 +328,10 @@ fn lookalike(ctx: &Context, name: &str, spelling: &str, shown: &str, sig: Sig) -
 fn build(ctx: &Context, v: &Variant) -> Case {
     let key = keys::default_key_name(v.policy);
     let claims = valid_claims(ctx);
-    let draft = Draft::json(&header_with_alg(v.alg.clone(), key), &claims);
+    let mut draft = Draft::json(&header_with_alg(v.alg.clone(), key), &claims);
+    if let Some(text) = v.raw {
+        draft.header = format!(r#"{{"alg":{text},"typ":"JWT","kid":"{key}"}}"#).into_bytes();
+    }
     let signature = match v.sig {
         Sig::Empty => Vec::new(),
         Sig::Garbage => GARBAGE.to_vec(),
@@ -365,6 +412,21 @@ mod tests {
         }
         assert_same_claims_as_control(&all());
         assert_controls_valid(&all());
+    }
+
+    #[test]
+    fn escaped_none_is_written_escaped_and_reads_as_none() {
+        for id in [
+            "alg-none/escaped-none-empty-signature",
+            "alg-none/escaped-none-hs256-signature",
+            "alg-none/fully-escaped-none-empty-signature",
+        ] {
+            let case = all().into_iter().find(|c| c.id == id).expect("case");
+            let (header, _) = case.token.split_once('.').unwrap();
+            let text = String::from_utf8(crate::b64::decode(header).unwrap()).unwrap();
+            assert!(text.contains("\\u006e"), "{id}: {text}");
+            assert_eq!(header_of(&case.token)["alg"], json!("none"), "{id}");
+        }
     }
 
     #[test]

@@ -255,3 +255,18 @@ pub fn exact_comparison() -> &'static str {
         code unit, are interoperable\"; RFC 7519 2: \"StringOrURI values are compared as \
         case-sensitive strings with no transformations or canonicalizations applied.\""
 }
+
+/// A policy trusting the fixture `key` for `alg` with its private part, as a service that
+/// issues and verifies with one key pair holds it (an `oct` secret is the same either
+/// way), requiring `exp`. The JWK carries no `use`, as many deployed keys do not, so that
+/// nothing but the verifier's own rules stands between it and a token made with the key
+/// for another purpose.
+pub fn key_pair_policy(ctx: &Context, alg: Alg, key: &str) -> Policy {
+    let mut jwk = keys::private(key).clone();
+    jwk.use_ = None;
+    Policy::new(
+        crate::jwk::JwkSet::new(vec![jwk]),
+        vec![alg],
+        ctx.policy_now(),
+    )
+}

@@ -204,6 +204,47 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
         .control(signed(ALG, &valid_claims(ctx)))
         .build(),
     );
+    for (name, value) in [
+        ("b64-string-false-without-crit", json!("false")),
+        ("b64-zero-without-crit", json!(0)),
+        ("b64-null-without-crit", Value::Null),
+    ] {
+        out.push(
+            case(
+                ctx,
+                name,
+                &format!("A JWT with b64 {value}, not marked critical, is rejected"),
+            )
+            .severity(Severity::Info)
+            .refs([
+                "RFC7515#section-4",
+                "RFC7797#section-3",
+                "RFC7797#section-6",
+                "RFC7797#section-7",
+            ])
+            .strict("RFC7797#section-7")
+            .sends(format!(
+                "b64 {value} (not a JSON boolean) without crit; otherwise an ordinary token"
+            ))
+            .requirement(format!(
+                "{B64_REQ} RFC 7797 3 defines b64 as true or false; {value} is neither, and a \
+                 reader that tests it for falsiness takes it for false and reads the payload \
+                 segment unencoded. A verifier that does not implement RFC 7797 ignores the \
+                 parameter (RFC 7515 4: \"Unless listed as a critical Header Parameter, per \
+                 Section 4.1.11, all Header Parameters not defined by this specification MUST be \
+                 ignored when not understood\") and accepts the signed claims; refusing the \
+                 malformed header is hardening (strict)"
+            ))
+            .token(signed_with_header(
+                ALG,
+                &header_with(ALG, "b64", value),
+                &valid_claims(ctx),
+            ))
+            .expect_reject(RejectKind::Critical)
+            .control(signed(ALG, &valid_claims(ctx)))
+            .build(),
+        );
+    }
     out
 }
 

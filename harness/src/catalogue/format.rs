@@ -64,6 +64,10 @@ const OBJECT_REQ: &str =
 const NO_PERIOD: &str = "RFC 7519 7.2 step 1: \"Verify that the JWT contains at least one period \
     ('.') character.\" This JSON text has none, and \"If any of the listed steps fail, then the JWT \
     MUST be rejected\" (rfc)";
+const STEP_8_HMAC: &str = "RFC 7515 5.2 step 8 validates the signature; RFC 7518 3.2: the \
+    computed HMAC value \"is then compared to the result of base64url decoding the received \
+    encoded JWS Signature value\"; \"If any of the listed steps fails, then the signature or MAC \
+    cannot be validated\", and RFC 7519 7.2: \"the JWT MUST be rejected\" (rfc).";
 const JWT_COMPACT_REQ: &str = "RFC 7519 1: \"JWTs are always represented using the JWS Compact \
     Serialization or the JWE Compact Serialization\"; RFC 8725 3.12 and 2.8: a JWS verifier must \
     not be talked into another serialization or into decryption";
@@ -75,7 +79,319 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
     out.extend(whitespace(ctx));
     out.extend(serializations(ctx));
     out.extend(json_shapes(ctx));
+    out.extend(signature_characters(ctx));
+    out.extend(large_segments(ctx));
+    out.extend(jwe_members(ctx));
+    out.push(unprotected_alg(ctx));
     out
+}
+
+/// What RFC 7519 7.2 step 6 and RFC 7516 9 leave a verifier to decide about a JWS
+/// header that carries `enc`.
+const JWS_OR_JWE: &str = "RFC 7519 7.2 step 6: \"Determine whether the JWT is a JWS or a JWE \
+    using any of the methods described in Section 9 of [JWE].\" RFC 7516 9 gives several: by \
+    the number of segments (three, a JWS), by whether alg is a signature or MAC algorithm (HS256, \
+    a JWS), and \"by determining whether an \"enc\" (encryption algorithm) member exists. If \
+    the \"enc\" member exists, it is a JWE; otherwise, it is a JWS.\" A verifier that counts \
+    segments reads a valid JWS and accepts the signed claims; one that looks for enc reads a \
+    JWE with three segments, which fails. Either answer is conformant, and neither is safer: \
+    the MAC is the trusted key's either way (either, at rfc). A crash is a failure";
+const ZIP_IGNORED: &str = "RFC 7515 4: \"Unless listed as a critical Header Parameter, per \
+    Section 4.1.11, all Header Parameters not defined by this specification MUST be ignored when \
+    not understood.\" zip is a JWE parameter (RFC 7516 4.1.3), not defined for JWS, and RFC \
+    7519 7.2 step 7 lets the Message of a JWS be \"the result of base64url decoding the JWS \
+    Payload\", with no decompression. A verifier that ignores zip accepts the signed claims; one \
+    that knows zip only from JWE may refuse a JWS carrying it. It must never inflate the payload, \
+    and never crash (either, at rfc)";
+
+/// Characters outside base64url inside the signature segment, and whitespace after it:
+/// a decoder that skips them reads the valid signature (CVE-2022-25898).
+fn signature_characters(ctx: &Context) -> Vec<Case> {
+    let usual = Parts::usual(ctx);
+    let input = usual.input();
+    let sig = usual.signature();
+    let mut out = Vec::new();
+    for (name, what, token) in [
+        (
+            "invalid-characters-signature",
+            "\"!@$%\" in the middle of the signature segment",
+            format!("{input}.{}", insert_middle(&sig, "!@$%")),
+        ),
+        (
+            "backslash-inside-signature",
+            "a backslash in the middle of the signature segment",
+            format!("{input}.{}", insert_middle(&sig, "\\")),
+        ),
+        (
+            "tab-inside-signature",
+            "a tab in the middle of the signature segment",
+            format!("{input}.{}", insert_middle(&sig, "\t")),
+        ),
+        (
+            "space-inside-signature",
+            "a space in the middle of the signature segment",
+            format!("{input}.{}", insert_middle(&sig, " ")),
+        ),
+        (
+            "pad-character-inside-signature",
+            "a '=' in the middle of the signature segment",
+            format!("{input}.{}", insert_middle(&sig, "=")),
+        ),
+        (
+            "trailing-space",
+            "a space after the token (after the signature)",
+            format!("{input}.{sig} "),
+        ),
+        (
+            "trailing-tab",
+            "a tab after the token (after the signature)",
+            format!("{input}.{sig}\t"),
+        ),
+        (
+            "trailing-crlf",
+            "CR LF after the token (after the signature)",
+            format!("{input}.{sig}\r\n"),
+        ),
+    ] {
+        out.push(
+            rejects(
+                ctx,
+                name,
+                &format!("A token with {what} is rejected"),
+                token,
+            )
+            .refs([
+                "RFC7515#section-2",
+                "RFC4648#section-3.3",
+                "CVE-2022-25898",
+                "https://github.com/nearform/fast-jwt/issues/606",
+            ])
+            .sends(format!(
+                "the valid token with {what}; without it the signature segment is the valid MAC"
+            ))
+            .requirement(format!(
+                "{BASE64URL_REQ}; {COMPACT_REQ}. {MUST_REJECT}. A decoder that skips what is not \
+                 base64url reads the valid MAC, so one token has unboundedly many spellings"
+            ))
+            .build(),
+        );
+    }
+    // A MAC whose base64url holds both '-' and '_', so the standard alphabet changes both.
+    let marked_claims = crate::forge::draft::claims_with_jti(
+        "hs256-signature-with-both-url-safe-characters",
+        &valid_claims(ctx),
+        |c| {
+            let sig = Parts {
+                header: default_header(ALG).to_string().into_bytes(),
+                payload: c.to_string().into_bytes(),
+            }
+            .signature();
+            sig.contains('-') && sig.contains('_')
+        },
+    );
+    let marked = Parts {
+        header: default_header(ALG).to_string().into_bytes(),
+        payload: marked_claims.to_string().into_bytes(),
+    };
+    out.push(
+        rejects(
+            ctx,
+            "standard-alphabet-signature",
+            "A token whose signature segment is in the standard base64 alphabet is rejected",
+            format!("{}.{}", marked.input(), standard(&marked.signature())),
+        )
+        .refs(["RFC7515#section-2", "RFC4648#section-3.3", "CVE-2022-25898"])
+        .sends(
+            "a token (jti chosen so that its MAC's base64url holds '-' and '_') whose signature \
+             segment is written in the standard alphabet ('+', '/')",
+        )
+        .requirement(format!("{BASE64URL_REQ}. {MUST_REJECT}"))
+        .control(marked.token())
+        .build(),
+    );
+    out
+}
+
+/// Tokens of about twelve million characters, under the 16 MiB a verifier may set as
+/// its limit (RFC 8259 9): one with a huge signature segment, one with no period.
+fn large_segments(ctx: &Context) -> Vec<Case> {
+    const LEN: usize = 12_000_000;
+    let usual = Parts::usual(ctx);
+    let refs = [
+        "RFC7515#section-7.1",
+        "RFC7515#section-2",
+        "RFC7519#section-7.2",
+        "CVE-2025-61920",
+    ];
+    vec![
+        rejects(
+            ctx,
+            "signature-segment-twelve-megabytes",
+            "A token whose signature segment is twelve million characters is rejected",
+            format!("{}.{}", usual.input(), "A".repeat(LEN)),
+        )
+        .severity(Severity::Low)
+        .refs(refs)
+        .sends(format!(
+            "the usual header and claims with a signature segment of {LEN} 'A' characters \
+             (nine million zero octets) instead of the 32-octet MAC"
+        ))
+        .requirement(format!(
+            "{STEP_8_HMAC} Whatever a verifier's size limit, no HS256 MAC is nine million \
+             octets: reject, and within bounded time and memory (a decoder that inflates every \
+             segment before checking anything is how a 500 MB header became 4 GB of memory)"
+        ))
+        .expect_reject(RejectKind::Signature)
+        .build(),
+        rejects(
+            ctx,
+            "one-segment-twelve-megabytes",
+            "A token of one twelve-million-character segment is rejected",
+            "A".repeat(LEN),
+        )
+        .severity(Severity::Low)
+        .refs(refs)
+        .sends(format!("{LEN} 'A' characters and no period"))
+        .requirement(format!(
+            "{COMPACT_REQ}. {MUST_REJECT}; the token can be refused before anything is decoded"
+        ))
+        .build(),
+    ]
+}
+
+/// JWE members in a JWS header: `enc`, which one of RFC 7516's methods reads as a JWE,
+/// and `zip`, which a JWS does not define; of any JSON type.
+fn jwe_members(ctx: &Context) -> Vec<Case> {
+    let claims = valid_claims(ctx);
+    let with = |name: &str, value: Value| {
+        let mut header = default_header(ALG);
+        header[name] = value;
+        Parts {
+            header: header.to_string().into_bytes(),
+            payload: claims.to_string().into_bytes(),
+        }
+        .token()
+    };
+    let mut out = Vec::new();
+    for (name, member, value, what) in [
+        (
+            "jws-header-with-enc",
+            "enc",
+            json!("A256GCM"),
+            "\"enc\": \"A256GCM\"",
+        ),
+        ("jws-header-enc-number", "enc", json!(1), "\"enc\": 1"),
+        ("jws-header-enc-null", "enc", Value::Null, "\"enc\": null"),
+        (
+            "jws-header-with-zip-def",
+            "zip",
+            json!("DEF"),
+            "\"zip\": \"DEF\" over an uncompressed payload",
+        ),
+        ("jws-header-zip-number", "zip", json!(0), "\"zip\": 0"),
+        (
+            "jws-header-zip-object",
+            "zip",
+            json!({"alg": "DEF"}),
+            "\"zip\": {\"alg\": \"DEF\"}",
+        ),
+    ] {
+        let (basis, requirement, why) = if member == "enc" {
+            (
+                "RFC7519#section-7.2",
+                JWS_OR_JWE,
+                "RFC 7519 7.2 step 6 and RFC 7516 9: by its three segments and its MAC alg it is a \
+                 JWS, by its enc member a JWE; a verifier may use either method",
+            )
+        } else {
+            (
+                "RFC7515#section-4",
+                ZIP_IGNORED,
+                "RFC 7515 4: zip is no JWS parameter and is ignored when not understood; a \
+                 verifier that knows it only from JWE may refuse it",
+            )
+        };
+        out.push(
+            Case::builder(
+                format!("format/{name}"),
+                format!("A JWS whose header carries {what}"),
+            )
+            .severity(Severity::Info)
+            .refs([
+                "RFC7516#section-9",
+                "RFC7516#section-4.1.3",
+                "RFC7519#section-7.2",
+                "RFC7515#section-4",
+            ])
+            .rfc(basis)
+            .sends(format!(
+                "the usual HS256 header plus {what}, correctly MACed, valid claims"
+            ))
+            .requirement(requirement)
+            .token(with(member, value))
+            .policy(policy_for(ctx, ALG))
+            .expect_either(why)
+            .needs_algorithms(&[ALG])
+            .control(Parts::usual(ctx).token())
+            .build(),
+        );
+    }
+    out
+}
+
+/// A flattened JWS JSON Serialization whose protected header says RS256 and whose
+/// unprotected header says HS256, MACed with the RSA key's PEM (GHSA-jc38-x7x8-2xc8).
+fn unprotected_alg(ctx: &Context) -> Case {
+    let key = "rsa-2048-a";
+    let protected = b64::encode(
+        forge::header_for(Alg::RS256, keys::private(key))
+            .to_string()
+            .as_bytes(),
+    );
+    let payload = b64::encode(valid_claims(ctx).to_string());
+    let pem =
+        crate::forge::key_encodings::encode(key, crate::forge::key_encodings::KeyEncoding::PemSpki)
+            .expect("fixture PEM");
+    let mac = forge::hmac(
+        Alg::HS256,
+        &pem,
+        format!("{protected}.{payload}").as_bytes(),
+    );
+    let token = json!({
+        "protected": protected,
+        "header": {"alg": "HS256"},
+        "payload": payload,
+        "signature": b64::encode(mac),
+    })
+    .to_string();
+    rejects(
+        ctx,
+        "json-flattened-unprotected-alg",
+        "A flattened JWS whose unprotected header overrides alg is not accepted as a JWT",
+        token,
+    )
+    .severity(Severity::Critical)
+    .refs([
+        "RFC7515#section-7.2.2",
+        "RFC7519#section-1",
+        "GHSA-jc38-x7x8-2xc8",
+    ])
+    .rfc("RFC7519#section-7.2")
+    .sends(
+        "a flattened JWS JSON object: protected header {\"alg\":\"RS256\",…,\"kid\":\"rsa-2048-a\"}, \
+         unprotected header {\"alg\":\"HS256\"}, the claims, and an HS256 MAC keyed with the \
+         trusted RSA key's PEM; the verifier allows RS256 only",
+    )
+    .requirement(format!(
+        "{JWT_COMPACT_REQ}. {NO_PERIOD}. Read as a JWS, alg comes from the protected header (RFC \
+         7515 4.1.1: it \"MUST be present and MUST be understood and processed by \
+         implementations\"; RFC 7515 7.2.1: the protected header is what is integrity protected), \
+         and no trusted key makes an HS256 MAC"
+    ))
+    .policy(policy_for(ctx, Alg::RS256))
+    .needs_algorithms(&[Alg::RS256])
+    .control(forge::jwt(Alg::RS256, key, &valid_claims(ctx)))
+    .build()
 }
 
 /// Too few, too many and empty segments.
@@ -726,6 +1042,69 @@ mod tests {
     }
 
     #[test]
+    fn signature_characters_hide_the_valid_mac() {
+        for name in [
+            "invalid-characters-signature",
+            "backslash-inside-signature",
+            "tab-inside-signature",
+            "space-inside-signature",
+            "pad-character-inside-signature",
+            "trailing-space",
+            "trailing-tab",
+            "trailing-crlf",
+        ] {
+            let case = find(&format!("format/{name}"));
+            let sig = raw_segment(&case.token, 2);
+            let kept: String = sig
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                .collect();
+            let control_sig = raw_segment(case.control_token().unwrap(), 2);
+            assert_ne!(sig, control_sig, "{name}");
+            assert_eq!(kept, control_sig, "{name}");
+        }
+        let standard = find("format/standard-alphabet-signature");
+        let sig = raw_segment(&standard.token, 2);
+        assert!(sig.contains('+') && sig.contains('/'), "{sig}");
+        assert_eq!(
+            sig.replace('+', "-").replace('/', "_"),
+            raw_segment(standard.control_token().unwrap(), 2)
+        );
+        let big = find("format/signature-segment-twelve-megabytes");
+        assert!(big.token.len() < crate::rules::segments::MAX_TOKEN_BYTES);
+        assert_eq!(
+            b64::decode(&raw_segment(&big.token, 2)).unwrap().len(),
+            9_000_000
+        );
+    }
+
+    #[test]
+    fn the_unprotected_alg_flattened_jws_carries_a_pem_mac() {
+        let case = find("format/json-flattened-unprotected-alg");
+        let object: Value = serde_json::from_str(&case.token).unwrap();
+        assert_eq!(object["header"]["alg"], json!("HS256"));
+        let protected: Value =
+            serde_json::from_slice(&b64::decode(object["protected"].as_str().unwrap()).unwrap())
+                .unwrap();
+        assert_eq!(protected["alg"], json!("RS256"));
+        let input = format!(
+            "{}.{}",
+            object["protected"].as_str().unwrap(),
+            object["payload"].as_str().unwrap()
+        );
+        let pem = crate::forge::key_encodings::encode(
+            "rsa-2048-a",
+            crate::forge::key_encodings::KeyEncoding::PemSpki,
+        )
+        .unwrap();
+        assert_eq!(
+            b64::decode(object["signature"].as_str().unwrap()).unwrap(),
+            forge::hmac(Alg::HS256, &pem, input.as_bytes())
+        );
+        assert!(!case.token.contains('.'));
+    }
+
+    #[test]
     fn the_polyglot_verifies_as_json_and_splits_into_forged_claims() {
         let case = find("format/json-compact-polyglot");
         let object: Value = serde_json::from_str(&case.token).unwrap();
@@ -754,7 +1133,9 @@ mod tests {
             {
                 assert!(ok(&case.token), "{}", case.id);
             }
-            assert!(ok(case.control_token().unwrap()), "{}: control", case.id);
+            if case.id != "format/json-flattened-unprotected-alg" {
+                assert!(ok(case.control_token().unwrap()), "{}: control", case.id);
+            }
         }
         assert!(find("format/crlf-inside-header").token.contains("\r\n"));
     }

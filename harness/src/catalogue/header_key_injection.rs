@@ -12,6 +12,15 @@
 //! certificate there, and the suite fails the case if the verifier fetched anything,
 //! even when it then rejected the token (SSRF, RFC 8725 section 3.10).
 //!
+//! The members can also arrive in shapes RFC 7515 does not give them: a JWK as a JSON
+//! string, a certificate as a bare string, a URL inside an array or object. Signed by
+//! the attacker, such a token is rejected like the others, and fetching a URL from
+//! inside the odd shape is still SSRF. Signed by the trusted key, with a member of the
+//! wrong JSON type, it is a valid token to a verifier that ignores the member (RFC 7515
+//! section 4: "All other Header Parameters defined by this specification that are not so
+//! designated MUST be ignored when not understood") and may be refused by one that
+//! parses it: either, at `rfc`, but never a crash.
+//!
 //! Level: `rfc`. The token is signed by a key the verifier does not trust, so with every
 //! key it does trust the signature does not validate (RFC 7515 section 5.2), and a JWT
 //! whose validation fails "MUST be rejected" (RFC 7519 section 7.2). A key that arrives
@@ -234,7 +243,153 @@ impl Injection {
 
 /// The header-key-injection cases.
 pub fn cases(ctx: &Context) -> Vec<Case> {
-    Injection::all().iter().map(|i| i.case(ctx)).collect()
+    let mut out: Vec<Case> = Injection::all().iter().map(|i| i.case(ctx)).collect();
+    out.extend(odd_shapes(ctx));
+    out.extend(ill_typed(ctx));
+    out
+}
+
+/// What the attacker's ES256 key looks like in an odd shape for `member`, pointing
+/// at the canary under `id`.
+fn odd_shape(ctx: &Context, member: &str, id: &str) -> Value {
+    let attacker = keys::second_key_name(Alg::ES256);
+    match member {
+        "jwk" => json!(keys::public(attacker).to_json()),
+        "x5c" => {
+            json!(base64::engine::general_purpose::STANDARD.encode(attacker_cert_der(attacker)))
+        }
+        "jku" => json!([format!("{}/{id}/jwks.json", ctx.canary)]),
+        _ => json!({ "url": format!("{}/{id}/cert.pem", ctx.canary) }),
+    }
+}
+
+/// The attacker's key in a shape RFC 7515 does not give the member: rejected, as
+/// every attacker-signed token is.
+fn odd_shapes(ctx: &Context) -> Vec<Case> {
+    let alg = Alg::ES256;
+    let claims = valid_claims(ctx);
+    let trusted = keys::default_key_name(alg);
+    let attacker = keys::second_key_name(alg);
+    [
+        (
+            "jwk-as-json-text-es256",
+            "jwk",
+            "the attacker's JWK as a JSON string (its JSON text)",
+        ),
+        (
+            "x5c-as-string-es256",
+            "x5c",
+            "the attacker's certificate as a bare string, not an array",
+        ),
+        (
+            "jku-in-array-es256",
+            "jku",
+            "an array holding a canary URL of a JWK Set",
+        ),
+        (
+            "x5u-in-object-es256",
+            "x5u",
+            "an object whose url member is a canary URL of a certificate",
+        ),
+    ]
+    .into_iter()
+    .map(|(name, member, what)| {
+        let id = format!("{CLASS}/{name}");
+        let mut header = json!({"alg": alg.as_str(), "typ": "JWT", "kid": trusted});
+        header[member] = odd_shape(ctx, member, &id);
+        let sign = |key: &str| {
+            forge::sign_json(&header, &claims, alg, keys::private(key)).expect("EC fixture signs")
+        };
+        Case::builder(
+            id,
+            format!("A token whose `{member}` carries {what} is rejected"),
+        )
+        .severity(Severity::Critical)
+        .refs([
+            "RFC7515#section-10.3",
+            "RFC8725#section-3.10",
+            "RFC7515#section-4.1.2",
+            "RFC7515#section-4.1.3",
+            "RFC7515#section-4.1.5",
+            "RFC7515#section-4.1.6",
+        ])
+        .rfc("RFC7515#section-5.2")
+        .sends(format!(
+            "an ES256 token signed by the untrusted {attacker}, naming the trusted kid \
+                 {trusted}, whose `{member}` is {what}"
+        ))
+        .requirement(
+            "RFC 7515 5.2: \"If any of the listed steps fails, then the signature or MAC \
+                 cannot be validated\", and RFC 7519 7.2: \"If any of the listed steps fail, then \
+                 the JWT MUST be rejected\": no trusted key made the signature, in whatever shape \
+                 the token brings its own (RFC 7515 10.3: \"The key management technique \
+                 employed to obtain public keys must authenticate the origin of the key\"), so \
+                 this is rfc. RFC 8725 3.10: following a header URL \"could result in \
+                 server-side request forgery (SSRF) attacks\"; fetching the canary URL is \
+                 reported even if the token is then rejected",
+        )
+        .token(sign(attacker))
+        .policy(policy_for(ctx, alg))
+        .expect_reject(RejectKind::Signature)
+        .control(sign(trusted))
+        .needs_algorithms(&[alg])
+        .build()
+    })
+    .collect()
+}
+
+/// Key-carrying members of a JSON type RFC 7515 does not give them, on a token the
+/// trusted key signed: either answer, never a crash.
+fn ill_typed(ctx: &Context) -> Vec<Case> {
+    let alg = Alg::HS256;
+    let claims = valid_claims(ctx);
+    let control = forge::jwt(alg, keys::default_key_name(alg), &claims);
+    [
+        ("jwk-number", "jwk", json!(1), "RFC7515#section-4.1.3", "a JSON object (a JWK)"),
+        ("jwk-null", "jwk", Value::Null, "RFC7515#section-4.1.3", "a JSON object (a JWK)"),
+        ("x5c-number-entry", "x5c", json!([1]), "RFC7515#section-4.1.6", "an array of base64 strings"),
+        ("jku-number", "jku", json!(443), "RFC7515#section-4.1.2", "a URI string"),
+        ("x5u-boolean", "x5u", json!(true), "RFC7515#section-4.1.5", "a URI string"),
+        ("x5t-number", "x5t", json!(0), "RFC7515#section-4.1.7", "a base64url string"),
+    ]
+    .into_iter()
+    .map(|(name, member, value, section, shape)| {
+        let mut header = forge::header_for(alg, keys::private(keys::default_key_name(alg)));
+        header[member] = value.clone();
+        let token = forge::sign_json(&header, &claims, alg, keys::private(keys::default_key_name(alg)))
+            .expect("oct fixture signs");
+        Case::builder(
+            format!("{CLASS}/{name}"),
+            format!("A token whose `{member}` is {value} is either accepted or rejected, without a crash"),
+        )
+        .severity(Severity::Info)
+        .refs([section, "RFC7515#section-4", "RFC7519#section-7.2"])
+        .rfc("RFC7515#section-4")
+        .sends(format!(
+            "an HS256 token MACed with the trusted key, valid claims, whose header has \
+             `{member}`: {value} instead of {shape}"
+        ))
+        .requirement(format!(
+            "RFC 7515 4: \"All other Header Parameters defined by this specification that are not \
+             so designated MUST be ignored when not understood.\" {member} is not designated \
+             \"MUST be understood\": a verifier that does not use it ignores it and accepts the \
+             signed claims; one that parses it finds no {shape} (RFC 7519 7.2 step 5: the header \
+             may hold only parameters \"whose syntax and semantics are both understood and \
+             supported or that are specified as being ignored when not understood\") and may \
+             refuse. Neither is safer, since the member is never trusted: either, at rfc. A crash \
+             is a failure at any level"
+        ))
+        .token(token)
+        .policy(policy_for(ctx, alg))
+        .expect_either(format!(
+            "RFC 7515 4: {member} is ignored when not understood, and may be refused as \
+             malformed when parsed"
+        ))
+        .needs_algorithms(&[alg])
+        .control(control.clone())
+        .build()
+    })
+    .collect()
 }
 
 /// What the canary serves at `path`: the attacker's JWK Set for a `jku` case, the
@@ -307,6 +462,40 @@ mod tests {
         }
         assert_eq!(Injection::all().len(), 18);
     }
+
+    #[test]
+    fn odd_shapes_are_signed_by_the_attacker_and_ill_typed_members_by_the_trusted_key() {
+        let all = cases(&Context::listing());
+        assert_eq!(all.len(), 18 + 4 + 6);
+        for case in &all[18..22] {
+            assert!(
+                signed_by(Alg::ES256, "ec-p256-b", &case.token),
+                "{}",
+                case.id
+            );
+            assert!(signed_by(
+                Alg::ES256,
+                "ec-p256-a",
+                case.control_token().unwrap()
+            ));
+        }
+        let jku = &all[20];
+        assert_eq!(
+            header_of(&jku.token)["jku"][0],
+            json!(format!("{NOMINAL}/{}/jwks.json", jku.id))
+        );
+        let text = header_of(&all[18].token)["jwk"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let parsed: crate::jwk::Jwk = serde_json::from_str(&text).unwrap();
+        assert_eq!(parsed.x, keys::public("ec-p256-b").x);
+        for case in &all[22..] {
+            assert!(signed_by(Alg::HS256, "oct-a", &case.token), "{}", case.id);
+        }
+    }
+
+    const NOMINAL: &str = crate::context::NOMINAL_CANARY;
 
     #[test]
     fn the_certificates_hold_the_attacker_keys() {

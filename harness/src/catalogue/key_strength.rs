@@ -14,6 +14,13 @@
 //! (RFC 7517 sections 4.2 and 4.3: "OPTIONAL, unless the application requires its
 //! presence"): honouring them is hardening, `strict`.
 //!
+//! RSA public exponents: RFC 8017 section 3.1 makes e "an integer between 3 and n - 1";
+//! with e = 1 every value is its own signature, so a trusted `(n, 1)` key verifies
+//! whatever anyone sends. No JOSE RFC tells a verifier to check e, but RFC 7517 section
+//! 5 says implementations "SHOULD ignore JWKs ... for which values are out of the
+//! supported ranges": `strict`. And e = 3 is a legal exponent (RFC 7518 asks only for
+//! 2048 bits), so a token signed with such a key is valid and must be accepted (`rfc`).
+//!
 //! Each case's positive control is the same token shape under its own policy: for a
 //! weak key, the same algorithm and claims signed by a strong fixture key of the same
 //! type, which that policy trusts; for `use` and `key_ops`, the very same token under
@@ -23,6 +30,7 @@ use crate::alg::Alg;
 use crate::case::{Case, CaseBuilder, Severity};
 use crate::catalogue::common::valid_claims;
 use crate::context::Context;
+use crate::forge::rsa_raw::{digest_info, emsa_pkcs1_v15, emsa_pss_encode, Hash};
 use crate::forge::{self, keys};
 use crate::jwk::{Jwk, JwkSet};
 use crate::policy::Policy;
@@ -173,6 +181,105 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
                 .build(),
         );
     }
+    out.extend(rsa_exponents(ctx));
+    out
+}
+
+/// RFC 7517 5's SHOULD, quoted for the exponent cases.
+const IGNORE_OUT_OF_RANGE: &str = "RFC 7517 5: \"Implementations SHOULD ignore JWKs within a JWK \
+    Set that use \"kty\" (key type) values that are not understood by them, that are missing \
+    required members, or for which values are out of the supported ranges.\"";
+
+/// A trusted RSA key with e = 1 (refused, `strict`) and with e = 3 (a valid key, `rfc`
+/// accept), for RS256 and PS256.
+fn rsa_exponents(ctx: &Context) -> Vec<Case> {
+    let claims = valid_claims(ctx);
+    let strong = keys::private(keys::default_key_name(Alg::RS256));
+    let e1 = Jwk {
+        e: Some(crate::b64::encode([1u8])),
+        kid: Some("rsa-e1".to_string()),
+        ..strong.to_public()
+    };
+    let e3 = keys::private("rsa-2048-e3");
+    let mut out = Vec::new();
+    for (alg, hash) in [(Alg::RS256, Hash::Sha256), (Alg::PS256, Hash::Sha256)] {
+        let header = forge::header_for(alg, &e1);
+        let input =
+            forge::signing_input(header.to_string().as_bytes(), claims.to_string().as_bytes());
+        let n_bits = e1.rsa_modulus().expect("RSA fixture").len() * 8;
+        // With e = 1, RSAVP1 returns the signature itself: the encoded message is the
+        // signature, and anyone can write it.
+        let em = match alg {
+            Alg::RS256 => emsa_pkcs1_v15(n_bits / 8, &digest_info(hash, input.as_bytes())),
+            _ => emsa_pss_encode(
+                hash,
+                hash,
+                &hash.digest(input.as_bytes()),
+                n_bits,
+                input.as_bytes(),
+            ),
+        };
+        out.push(
+            Case::builder(
+                format!("key-strength/rsa-e1-{}", alg.slug()),
+                format!("An RSA key with e = 1 is refused for {alg}"),
+            )
+            .policy(trusting(ctx, alg, &e1))
+            .expect_reject(RejectKind::Key)
+            .needs_algorithms(&[alg])
+                .severity(Severity::Critical)
+                .refs(["RFC8017#section-3.1", "RFC7518#section-6.3.1.2", "RFC7517#section-5"])
+                .strict("RFC7517#section-5")
+                .sends(format!(
+                    "an {alg} token whose signature is its own encoded message ({}), made \
+                     without any private key; the policy trusts kid rsa-e1, the modulus of \
+                     rsa-2048-a with e = 1 (\"AQ\")",
+                    if alg == Alg::RS256 { "00 01 FF…FF 00 || DigestInfo" } else { "an EMSA-PSS encoding" }
+                ))
+                .requirement(format!(
+                    "RFC 8017 3.1: \"In a valid RSA public key, the RSA modulus n is a product of u \
+                     distinct odd primes r_i, i = 1, 2, ..., u, where u >= 2, and the RSA public \
+                     exponent e is an integer between 3 and n - 1 satisfying GCD(e, \\lambda(n)) = 1\"; \
+                     with e = 1, s^e mod n = s and every token carries a valid signature. \
+                     {IGNORE_OUT_OF_RANGE} A SHOULD: refusing the key is hardening (strict); the \
+                     control is the same token shape under the real rsa-2048-a"
+                ))
+                .token(forge::assemble(header.to_string().as_bytes(), claims.to_string().as_bytes(), &em))
+                .control_under(trusting(ctx, alg, strong), signed_by(ctx, "rsa-e1", alg, strong))
+                .build(),
+        );
+        let section = if alg == Alg::RS256 {
+            "RFC7518#section-3.3"
+        } else {
+            "RFC7518#section-3.5"
+        };
+        out.push(
+            Case::builder(
+                format!("key-strength/rsa-e3-{}", alg.slug()),
+                format!("A 2048-bit RSA key with e = 3 verifies {alg}"),
+            )
+            .severity(Severity::Low)
+            .refs([section, "RFC8017#section-3.1", "RFC7515#section-5.2"])
+            .rfc(section)
+            .sends(format!(
+                "an {alg} token signed by rsa-2048-e3, a 2048-bit RSA key with e = 3, which the \
+                 policy trusts"
+            ))
+            .requirement(format!(
+                "RFC 7518: \"A key of size 2048 bits or larger MUST be used with these \
+                 algorithms\", and nothing more of the key; RFC 8017 3.1 allows any odd e \
+                 \"between 3 and n - 1\". The signature validates, so every step of RFC 7515 5.2 \
+                 and RFC 7519 7.2 succeeds and the JWT is valid: refusing a legal exponent \
+                 refuses valid tokens (rfc). {IGNORE_OUT_OF_RANGE} concerns values out of range, \
+                 which 3 is not"
+            ))
+            .token(signed_by(ctx, "rsa-e3", alg, e3))
+            .policy(trusting(ctx, alg, e3))
+            .expect_accept(&claims)
+            .needs_algorithms(&[alg])
+            .build(),
+        );
+    }
     out
 }
 
@@ -234,9 +341,53 @@ mod tests {
     use super::*;
     use crate::catalogue::common::testing::*;
 
+    /// The cases other than the RSA exponent ones, which have tests of their own.
+    fn others(all: Vec<Case>) -> Vec<Case> {
+        all.into_iter()
+            .filter(|c| !c.id.starts_with("key-strength/rsa-e"))
+            .collect()
+    }
+
+    #[test]
+    fn an_e1_signature_is_its_own_encoded_message_and_e3_tokens_verify() {
+        use crate::forge::rsa_raw::RawRsa;
+        let all = cases(&Context::listing());
+        for alg in [Alg::RS256, Alg::PS256] {
+            let e1 = case_by_id(&all, &format!("key-strength/rsa-e1-{}", alg.slug()));
+            let key = &e1.policy.keys.keys[0];
+            assert_eq!(key.e.as_deref(), Some("AQ"));
+            let raw = RawRsa::from_jwk(key).unwrap();
+            let sig = segment(&e1.token, 2);
+            assert_eq!(raw.open(&sig), sig, "{alg}: s^1 mod n = s");
+            let strong = keys::public("rsa-2048-a");
+            let (input, _) = e1.token.rsplit_once('.').unwrap();
+            let em_ok = match alg {
+                Alg::RS256 => {
+                    sig == crate::forge::rsa_raw::emsa_pkcs1_v15(
+                        256,
+                        &crate::forge::rsa_raw::digest_info(
+                            crate::forge::rsa_raw::Hash::Sha256,
+                            input.as_bytes(),
+                        ),
+                    )
+                }
+                _ => sig.last() == Some(&0xbc),
+            };
+            assert!(em_ok, "{alg}");
+            assert!(!verifies(alg, &strong, &e1.token), "{alg}");
+            let control = e1.control.as_ref().unwrap();
+            assert!(verifies(alg, &control.policy.keys.keys[0], &control.token));
+
+            let e3 = case_by_id(&all, &format!("key-strength/rsa-e3-{}", alg.slug()));
+            let key = &e3.policy.keys.keys[0];
+            assert_eq!(key.e.as_deref(), Some("Aw"));
+            assert!(verifies(alg, key, &e3.token), "{alg}");
+        }
+    }
+
     #[test]
     fn each_token_verifies_under_the_one_key_its_policy_trusts() {
-        for case in cases(&Context::listing()) {
+        for case in others(cases(&Context::listing())) {
             let alg = case.needs.algorithms[0];
             let key = &case.policy.keys.keys[0];
             assert!(verifies(alg, key, &case.token), "{}", case.id);
@@ -271,7 +422,7 @@ mod tests {
 
     #[test]
     fn each_control_is_the_same_shape_under_a_strong_or_plain_key() {
-        for case in cases(&Context::listing()) {
+        for case in others(cases(&Context::listing())) {
             let alg = case.needs.algorithms[0];
             let control = case.control.as_ref().expect("every case has a control");
             let key = &control.policy.keys.keys[0];

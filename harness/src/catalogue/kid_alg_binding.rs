@@ -1,7 +1,10 @@
 //! `kid-alg-binding/*`: a token whose `alg` is allowed by the policy but is not the
 //! algorithm of the key it names: a `kid` of another key type, a JWK whose `alg` member
 //! binds it to a sibling algorithm, an EC key of the other curve, and, in a keyring that
-//! mixes HMAC and public keys, an HMAC token naming the public key (CVE-2022-23541).
+//! mixes HMAC and public keys, an HMAC token naming the public key (CVE-2022-23541);
+//! an RSA or EC JWK that declares `"alg": "HS256"`, and an HMAC token naming a public
+//! key without `alg`, MACed with the zero-length key a confused library hands to HMAC
+//! (CVE-2026-44699).
 //!
 //! RFC 8725 3.1: "each key MUST be used with exactly one algorithm, and this MUST be
 //! checked when the cryptographic operation is performed." The key a token names must
@@ -37,6 +40,10 @@ const REFS: [&str; 2] = ["RFC8725#section-3.1", "CVE-2022-23541"];
 
 const ONE_ALGORITHM: &str = "RFC 8725 3.1: \"each key MUST be used with exactly one \
      algorithm, and this MUST be checked when the cryptographic operation is performed\"";
+const NO_KEY_FOR_ALG: &str = "RFC 7515 4.1.1: \"The JWS Signature value is not valid if the \
+     \"alg\" value does not represent a supported algorithm or if there is not a key for use \
+     with that algorithm associated with the party that digitally signed or MACed the \
+     content.\"";
 const KID_HINT: &str = "RFC 7515 4.1.4: \"The \"kid\" (key ID) Header Parameter is a hint \
      indicating which key was used to secure the JWS.\"";
 const ALG_REPRESENTED: &str = "RFC 7515 5.2 step 8: validate the signature \"in the manner \
@@ -277,6 +284,146 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
             .build(),
         );
     }
+    out.extend(public_keys_as_hmac_keys(ctx, &claims));
+    out
+}
+
+/// HMAC tokens naming a trusted public key: one that declares `"alg": "HS256"`, MACed
+/// with bytes of that key, and ones without `alg`, MACed with the empty key.
+fn public_keys_as_hmac_keys(ctx: &Context, claims: &Value) -> Vec<Case> {
+    let mut out = Vec::new();
+    let declared = |name: &str| jwk(name, Some(Alg::HS256));
+    let rsa = keys::public("rsa-2048-a");
+    let n_text = rsa.n.clone().expect("RSA fixture has n").into_bytes();
+    for (key, key_type, secret_slug, secret_what, secret) in [
+        (
+            "rsa-2048-a",
+            "RSA",
+            "pem",
+            "its PEM SubjectPublicKeyInfo",
+            encode("rsa-2048-a", KeyEncoding::PemSpki).expect("fixture PEM"),
+        ),
+        (
+            "rsa-2048-a",
+            "RSA",
+            "modulus",
+            "the raw octets of its modulus n",
+            rsa.rsa_modulus().expect("RSA fixture"),
+        ),
+        (
+            "rsa-2048-a",
+            "RSA",
+            "n-text",
+            "the base64url text of its `n` member, as a JWK-to-secret shortcut reads `k`'s place",
+            n_text,
+        ),
+        (
+            "rsa-2048-a",
+            "RSA",
+            "empty-key",
+            "the empty key: an RSA JWK has no `k`, which a reader of oct keys turns into nothing",
+            Vec::new(),
+        ),
+        (
+            "ec-p256-a",
+            "EC",
+            "pem",
+            "its PEM SubjectPublicKeyInfo",
+            encode("ec-p256-a", KeyEncoding::PemSpki).expect("fixture PEM"),
+        ),
+    ] {
+        let slug = key_type.to_lowercase();
+        out.push(
+            case(
+                ctx,
+                &format!("hs256-{slug}-jwk-declaring-hs256-{secret_slug}"),
+                &format!(
+                    "HS256 naming an {key_type} JWK that declares alg HS256, MACed with \
+                     {secret_slug}, is rejected"
+                ),
+                Severity::Critical,
+                &[Alg::HS256],
+                vec![jwk("oct-a", None), declared(key)],
+            )
+            .refs([
+                "RFC7515#section-4.1.1",
+                "RFC7517#section-4.4",
+                "RFC7518#section-3.2",
+                "RFC8725#section-3.1",
+            ])
+            .rfc("RFC7515#section-4.1.1")
+            .sends(format!(
+                "an HS256 token naming kid {key}, MACed with {secret_what}; the policy trusts \
+                 oct-a and the {key_type} public key {key}, whose JWK carries \"alg\":\"HS256\", \
+                 and allows HS256 only"
+            ))
+            .requirement(format!(
+                "{NO_KEY_FOR_ALG} RFC 7517 4.4: the JWK alg \"identifies the algorithm intended \
+                 for use with the key\", but an {key_type} key is no HMAC secret (RFC 7518 3.2 \
+                 MACs with a shared key, kty oct): the declaration is wrong, not the key type, and \
+                 the secret is public, so the token is a forgery anyone can make (rfc). \
+                 {ONE_ALGORITHM}: the key type must fit the algorithm whatever alg the JWK claims"
+            ))
+            .token(token("HS256", key, claims, |input| {
+                hmac(Alg::HS256, &secret, input)
+            }))
+            .control(signed(Alg::HS256, "oct-a", "oct-a", claims))
+            .build(),
+        );
+    }
+    for (hs, key, key_type) in [
+        (Alg::HS256, "rsa-2048-a", "RSA"),
+        (Alg::HS384, "rsa-2048-a", "RSA"),
+        (Alg::HS512, "rsa-2048-a", "RSA"),
+        (Alg::HS256, "ec-p256-a", "EC"),
+    ] {
+        let own = if key_type == "RSA" {
+            Alg::RS256
+        } else {
+            Alg::ES256
+        };
+        out.push(
+            case(
+                ctx,
+                &format!(
+                    "{}-empty-key-{}-kid-no-alg",
+                    hs.slug(),
+                    key_type.to_lowercase()
+                ),
+                &format!(
+                    "{hs} naming an {key_type} JWK without alg, MACed with the empty key, is \
+                     rejected"
+                ),
+                Severity::Critical,
+                &[hs, Alg::RS256, Alg::ES256],
+                vec![jwk("rsa-2048-a", None), jwk("ec-p256-a", None)],
+            )
+            .refs([
+                "RFC7515#section-4.1.1",
+                "RFC7518#section-3.2",
+                "RFC8725#section-3.1",
+                "CVE-2026-44699",
+            ])
+            .rfc("RFC7515#section-4.1.1")
+            .sends(format!(
+                "an {hs} token naming kid {key}, MACed with the zero-length key; the policy \
+                 trusts rsa-2048-a and ec-p256-a, neither JWK with alg, no HMAC key at all, and \
+                 allows {hs}, RS256 and ES256 (the algorithm a kid lookup would take from the \
+                 header)"
+            ))
+            .requirement(format!(
+                "{NO_KEY_FOR_ALG} No trusted key is an HMAC secret, so there is no key for {hs} \
+                 and the MAC is not valid (rfc); a library that hands an {key_type} JWK without \
+                 `k` to HMAC computes it with the empty key, which anyone can. {ONE_ALGORITHM}; \
+                 a JWK without alg may serve any algorithm of its own type only"
+            ))
+            .token(token(hs.as_str(), key, claims, |input| {
+                hmac(hs, b"", input)
+            }))
+            .control(signed(own, key, key, claims))
+            .build(),
+        );
+    }
     out
 }
 
@@ -287,7 +434,7 @@ mod tests {
 
     #[test]
     fn attack_tokens_fail_and_controls_pass_under_the_same_policy() {
-        let all = listed(cases, 10);
+        let all = listed(cases, 10 + 5 + 4);
         assert_same_claims_as_control(&all);
         for case in &all {
             let alg: Alg = header_of(&case.token)["alg"]
@@ -301,6 +448,44 @@ mod tests {
                 case.id
             );
         }
+    }
+
+    #[test]
+    fn public_key_macs_use_the_bytes_they_name() {
+        let all = cases(&Context::listing());
+        let mac_with = |id: &str, alg: Alg, secret: &[u8]| {
+            let case = all.iter().find(|c| c.id == id).expect("case");
+            let (input, sig) = case.token.rsplit_once('.').unwrap();
+            hmac(alg, secret, input.as_bytes()) == crate::b64::decode(sig).unwrap()
+        };
+        let rsa = keys::public("rsa-2048-a");
+        assert!(mac_with(
+            "kid-alg-binding/hs256-rsa-jwk-declaring-hs256-n-text",
+            Alg::HS256,
+            rsa.n.as_deref().unwrap().as_bytes()
+        ));
+        assert!(mac_with(
+            "kid-alg-binding/hs256-rsa-jwk-declaring-hs256-modulus",
+            Alg::HS256,
+            &rsa.rsa_modulus().unwrap()
+        ));
+        for (id, alg) in [
+            (
+                "kid-alg-binding/hs256-rsa-jwk-declaring-hs256-empty-key",
+                Alg::HS256,
+            ),
+            ("kid-alg-binding/hs384-empty-key-rsa-kid-no-alg", Alg::HS384),
+            ("kid-alg-binding/hs512-empty-key-rsa-kid-no-alg", Alg::HS512),
+            ("kid-alg-binding/hs256-empty-key-ec-kid-no-alg", Alg::HS256),
+        ] {
+            assert!(mac_with(id, alg, b""), "{id}");
+        }
+        let declaring = all
+            .iter()
+            .find(|c| c.id == "kid-alg-binding/hs256-ec-jwk-declaring-hs256-pem")
+            .unwrap();
+        let ec = declaring.policy.keys.find("ec-p256-a").unwrap();
+        assert_eq!((ec.kty.as_str(), ec.alg.as_deref()), ("EC", Some("HS256")));
     }
 
     #[test]

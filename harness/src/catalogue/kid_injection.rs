@@ -132,6 +132,35 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
             .build(),
         );
     }
+    out.push(
+        case(
+            ctx,
+            "unknown-kid-empty-key",
+            "A token naming an unknown kid, MACed with the empty key, is rejected",
+        )
+        .severity(Severity::Critical)
+        .refs([
+            "CVE-2026-44351",
+            "RFC7518#section-3.2",
+            "RFC7515#section-4.1.4",
+            "RFC7517#section-4.5",
+            "RFC8725#section-3.10",
+        ])
+        .rfc("RFC7515#section-5.2")
+        .sends(
+            "kid \"no-such-key\", which no trusted key has, MACed with the empty key: what a key \
+             lookup written as `keys[kid] || ''` hands to HMAC",
+        )
+        .requirement(format!(
+            "{KID_REQ}. No trusted key is empty: RFC 7518 3.2, \"A key of the same size as the \
+             hash output (for instance, 256 bits for \"HS256\") or larger MUST be used with this \
+             algorithm\", and a lookup that finds nothing must not turn into a key"
+        ))
+        .token(mac_with(json!("no-such-key"), b""))
+        .expect_reject(RejectKind::Key)
+        .control(signed(ALG, &claims))
+        .build(),
+    );
     for (name, kid) in [
         ("number", json!(1)),
         ("object", json!({ "kid": "oct-a" })),
@@ -284,6 +313,7 @@ mod tests {
             ("sql-injection", b"secret"),
             ("shell-injection", b"secret"),
             ("empty-string", b""),
+            ("unknown-kid-empty-key", b""),
         ] {
             assert!(macs(&find(id).token, secret), "{id}");
         }

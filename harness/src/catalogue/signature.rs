@@ -1,7 +1,8 @@
 //! `signature/*`: tokens whose signature segment is not the signature of their signing
 //! input by the trusted key for the named algorithm: empty, cut, lengthened, with a bit
 //! flipped, made by another key under the trusted `kid`, made for a sibling algorithm or
-//! over a SHA-1 DigestInfo, or the right integer in the wrong length or range.
+//! over a SHA-1 DigestInfo, an RSA-PSS signature with another salt length or mask
+//! function than the algorithm fixes, or the right integer in the wrong length or range.
 //!
 //! RFC 7515 5.2 step 8: "Validate the JWS Signature against the JWS Signing Input …
 //! in the manner defined for the algorithm being used"; "If any of the listed steps
@@ -17,7 +18,9 @@ use crate::catalogue::common::{policy_for, valid_claims};
 use crate::context::Context;
 use crate::forge::draft::{claims_with_jti, Draft};
 use crate::forge::keys;
-use crate::forge::rsa_raw::{digest_info, emsa_pkcs1_v15, Hash, RawRsa};
+use crate::forge::rsa_raw::{
+    digest_info, emsa_pkcs1_v15, emsa_pss_encode, max_pss_salt, Hash, RawRsa,
+};
 use crate::verdict::RejectKind;
 use serde_json::Value;
 
@@ -205,6 +208,7 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
     out.extend(hmac_truncation(ctx, &claims));
     out.extend(sibling_algorithms(ctx, &claims));
     out.extend(rsa_integer_encodings(ctx, &claims));
+    out.extend(pss_parameters(ctx, &claims));
     out.push(eddsa_unreduced_s(ctx, &claims));
     out
 }
@@ -391,6 +395,102 @@ fn rsa_integer_encodings(ctx: &Context, claims: &Value) -> Vec<Case> {
     out
 }
 
+/// RFC 7518 3.5, which fixes every parameter of PS256/384/512, quoted for the cases
+/// that change one.
+const PSS_RULE: &str = "RFC 7518 3.5 defines the algorithms \"with the MGF1 mask generation \
+     function and SHA-2 hash functions, always using the same hash function for both the \
+     RSASSA-PSS hash function and the MGF1 hash function. The size of the salt value is the \
+     same size as the hash function output.\" Validation: \"submit the JWS Signing Input, the \
+     JWS Signature, and the public key corresponding to the private key used by the signer to \
+     the RSASSA-PSS-VERIFY algorithm using SHA-256 as the hash function and using MGF1 as the \
+     mask generation function with SHA-256\" (\"just using the alternative hash algorithm in \
+     both roles\" for PS384 and PS512). EMSA-PSS-VERIFY (RFC 8017 9.1.2) runs with these \
+     options, sLen included, and outputs \"inconsistent\" for an encoding made with others. \
+     RFC 7515 5.2 step 8 validates \"in the manner defined for the algorithm being used\"; \
+     \"If any of the listed steps fails, then the signature or MAC cannot be validated\", and \
+     RFC 7519 7.2: \"the JWT MUST be rejected\" (rfc). The trusted key made the signature, so \
+     accepting it is no forgery, but a verifier that detects the salt length or trusts another \
+     mask function accepts several signatures per algorithm";
+
+/// RSASSA-PSS signatures by the trusted key whose salt length or MGF1 hash is not the
+/// one RFC 7518 3.5 fixes for the header's algorithm.
+fn pss_parameters(ctx: &Context, claims: &Value) -> Vec<Case> {
+    let key = keys::default_key_name(Alg::PS256);
+    let raw = RawRsa::from_jwk(keys::private(key)).expect("RSA fixture");
+    let bits = raw.modulus_bits();
+    let mut out = Vec::new();
+    for (alg, hash) in [
+        (Alg::PS256, Hash::Sha256),
+        (Alg::PS384, Hash::Sha384),
+        (Alg::PS512, Hash::Sha512),
+    ] {
+        let draft = Draft::usual(alg, claims);
+        let input = draft.input();
+        let h_len = hash.digest(b"").len();
+        // Deterministic salts: the signing input's hash, repeated as needed.
+        let salt = |len: usize| -> Vec<u8> {
+            hash.digest(input.as_bytes())
+                .into_iter()
+                .cycle()
+                .take(len)
+                .collect()
+        };
+        let max = max_pss_salt(hash, bits);
+        for (name, title, what, mgf, salt) in [
+            (
+                "salt-length-zero",
+                "an empty salt",
+                "an empty salt (sLen = 0) instead of one as long as the hash".to_string(),
+                hash,
+                salt(0),
+            ),
+            (
+                "salt-length-maximum",
+                "the longest salt",
+                format!(
+                    "a {max}-octet salt, the longest a {bits}-bit modulus allows (emLen - hLen - \
+                     2), instead of {h_len}"
+                ),
+                hash,
+                salt(max),
+            ),
+            (
+                "mgf1-sha1",
+                "MGF1 with SHA-1",
+                format!(
+                    "MGF1 with SHA-1 instead of {}, salt of {h_len} octets",
+                    &alg.as_str()[2..]
+                ),
+                Hash::Sha1,
+                salt(h_len),
+            ),
+        ] {
+            let em = emsa_pss_encode(hash, mgf, &salt, bits, input.as_bytes());
+            out.push(
+                case(
+                    ctx,
+                    alg,
+                    name,
+                    format!("{alg}: an RSA-PSS signature with {title} is rejected"),
+                )
+                .severity(Severity::Medium)
+                .refs(["RFC7515#section-5.2", "RFC8017#section-9.1.2"])
+                .sends(format!(
+                    "an {alg} token whose signature is the trusted key's RSASSA-PSS signature of \
+                     the signing input with SHA-{} but {what}",
+                    &alg.as_str()[2..]
+                ))
+                .requirement(PSS_RULE)
+                .rfc("RFC7518#section-3.5")
+                .token(draft.with_signature(&raw.sign_raw(&em)))
+                .control(draft.signed(alg, key))
+                .build(),
+            );
+        }
+    }
+    out
+}
+
 /// Big-endian `a + b`.
 fn add_be(a: &[u8], b: &[u8]) -> Vec<u8> {
     let sum = num_bigint::BigUint::from_bytes_be(a) + num_bigint::BigUint::from_bytes_be(b);
@@ -471,6 +571,25 @@ mod tests {
             assert_ne!(sig, valid, "{id}");
             assert_eq!(raw.open(&sig), raw.open(&valid), "{id}");
         }
+    }
+
+    #[test]
+    fn pss_cases_carry_the_encoding_they_name() {
+        let all = all();
+        let raw = RawRsa::from_jwk(&keys::public("rsa-2048-a")).unwrap();
+        for (alg, hash) in [(Alg::PS256, Hash::Sha256), (Alg::PS512, Hash::Sha512)] {
+            let case = named(&all, &format!("signature/{}-salt-length-zero", alg.slug()));
+            let em = raw.open(&signature_of(&case.token));
+            let input = input_of(&case.token).as_bytes();
+            assert_eq!(em, emsa_pss_encode(hash, hash, &[], 2048, input), "{alg}");
+            let mgf = named(&all, &format!("signature/{}-mgf1-sha1", alg.slug()));
+            let em = raw.open(&signature_of(&mgf.token));
+            assert_eq!(em.last(), Some(&0xbc), "{alg}");
+        }
+        assert_eq!(
+            all.iter().filter(|c| c.id.contains("salt-length")).count(),
+            6
+        );
     }
 
     #[test]

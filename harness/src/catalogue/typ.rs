@@ -11,7 +11,11 @@
 //! `typ` is a deployment that tells its kinds apart by it, so a token without that type
 //! is `bcp` reject. How a required type is compared is RFC 7515 section 4.1.9's: a
 //! matching spelling is `rfc` accept; so is any `typ` when none is required, since the
-//! parameter "is ignored by JWS implementations".
+//! parameter "is ignored by JWS implementations". A `typ` or `cty` that is not a string,
+//! when no type is required, breaks only the producer's side of RFC 7515 sections
+//! 4.1.9 and 4.1.10 (both values are media types, strings) on a parameter JWS
+//! implementations ignore: refusing it is hardening (`strict`), accepting the signed
+//! claims is conformant.
 
 use crate::alg::Alg;
 use crate::case::{Case, CaseBuilder, Severity};
@@ -170,7 +174,65 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
         )
         .build(),
     );
+    for (name, member, value, section) in [
+        ("cty-number", "cty", json!(1), "RFC7515#section-4.1.10"),
+        (
+            "cty-object",
+            "cty",
+            json!({"type": "JWT"}),
+            "RFC7515#section-4.1.10",
+        ),
+        (
+            "cty-array-jwt",
+            "cty",
+            json!(["JWT"]),
+            "RFC7515#section-4.1.10",
+        ),
+        (
+            "typ-number-unrequired",
+            "typ",
+            json!(0),
+            "RFC7515#section-4.1.9",
+        ),
+    ] {
+        out.push(
+            case(
+                ctx,
+                name,
+                &format!("A {member} of {value} is rejected when no type is required"),
+            )
+            .policy(policy_for(ctx, ALG))
+            .severity(Severity::Low)
+            .refs([section, "RFC7515#section-4", "RFC7519#section-7.2"])
+            .strict(section)
+            .sends(format!(
+                "the usual HS256 token with {member} {value}; the verifier requires no type"
+            ))
+            .requirement(format!(
+                "RFC 7515 {}: the {member} value is a media type, a string, and \"This parameter \
+                 is ignored by JWS implementations; any processing of this parameter is performed \
+                 by the JWS application.\" The producer wrote no media type; a verifier that \
+                 ignores the parameter accepts the signed claims (and must not take an array or \
+                 object holding \"JWT\" for a nested JWT), and refusing the malformed header is \
+                 hardening (strict)",
+                &section[8..].replace("section-", "")
+            ))
+            .token(signed_with_header(
+                ALG,
+                &header_with(ALG, member, value),
+                &claims,
+            ))
+            .expect_reject(RejectKind::Malformed)
+            .control(signed_with_header(ALG, &default_header_typ(), &claims))
+            .build(),
+        );
+    }
     out
+}
+
+/// The usual header (typ JWT): the control of the type-of-typ cases.
+fn default_header_typ() -> Value {
+    crate::catalogue::common::default_header(ALG)
 }
 
 /// The usual policy requiring `typ`.

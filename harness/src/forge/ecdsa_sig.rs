@@ -81,6 +81,33 @@ impl Curve {
         self.raw(r, &(self.order() - s).to_bytes_be())
     }
 
+    /// `value + n`, big-endian and minimal: congruent to `value` modulo n, but outside
+    /// [1, n - 1], so a verifier that reduces the scalars it reads instead of
+    /// range-checking them reads the same signature.
+    pub fn plus_order(&self, value: &[u8]) -> Vec<u8> {
+        (BigUint::from_bytes_be(value) + self.order()).to_bytes_be()
+    }
+
+    /// `R || S` with each integer written in `width` octets (left-padded with zeros):
+    /// `scalar_len` for the JWS form, more for integers that do not fit it.
+    pub fn raw_wide(&self, r: &[u8], s: &[u8], width: usize) -> Vec<u8> {
+        let mut out = fixed_be(&BigUint::from_bytes_be(r), width);
+        out.extend(fixed_be(&BigUint::from_bytes_be(s), width));
+        out
+    }
+
+    /// `R || S` read as two equal halves of any width, each reduced modulo n, written
+    /// in the JWS form: what a verifier that reduces instead of range-checking sees.
+    pub fn reduce(&self, rs: &[u8]) -> Vec<u8> {
+        let (r, s) = rs.split_at(rs.len() / 2);
+        let n = self.order();
+        let r = BigUint::from_bytes_be(r) % &n;
+        let s = BigUint::from_bytes_be(s) % &n;
+        let mut out = fixed_be(&r, self.scalar_len);
+        out.extend(fixed_be(&s, self.scalar_len));
+        out
+    }
+
     /// Whether S is above n/2 (the "high-S" form that low-S rules forbid).
     pub fn is_high_s(&self, rs: &[u8]) -> bool {
         let (_, s) = self.halves(rs);
@@ -142,6 +169,51 @@ pub fn der(r: &[u8], s: &[u8]) -> Vec<u8> {
 pub fn raw_to_der(curve: Curve, rs: &[u8]) -> Vec<u8> {
     let (r, s) = curve.halves(rs);
     der(r, s)
+}
+
+/// A BER liberty in the DER `Ecdsa-Sig-Value` of a valid signature: the same integers in
+/// an encoding DER forbids (CVE-2020-14966).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ber {
+    /// The SEQUENCE length in long form (`30 81 LL`) although it is below 128.
+    LongFormLength,
+    /// The INTEGER r with a superfluous leading zero octet.
+    PaddedInteger,
+    /// Two zero octets after the SEQUENCE.
+    TrailingZeros,
+}
+
+/// The DER `Ecdsa-Sig-Value` of `rs` with one BER liberty.
+pub fn raw_to_ber(curve: Curve, rs: &[u8], liberty: Ber) -> Vec<u8> {
+    let (r, s) = curve.halves(rs);
+    let r_integer = match liberty {
+        Ber::PaddedInteger => {
+            let minimal = der_integer(r);
+            assert!(
+                minimal[1] < 0x80,
+                "a scalar's INTEGER has a short-form length"
+            );
+            let mut content = vec![0u8];
+            content.extend(&minimal[2..]);
+            let mut out = vec![0x02];
+            out.extend(der_length(content.len()));
+            out.extend(content);
+            out
+        }
+        _ => der_integer(r),
+    };
+    let mut body = r_integer;
+    body.extend(der_integer(s));
+    let mut out = vec![0x30];
+    match liberty {
+        Ber::LongFormLength if body.len() < 0x80 => out.extend([0x81, body.len() as u8]),
+        _ => out.extend(der_length(body.len())),
+    }
+    out.extend(body);
+    if liberty == Ber::TrailingZeros {
+        out.extend([0, 0]);
+    }
+    out
 }
 
 /// `0x00 || R || 0x00 || S`: each half one octet too long, the same integers.

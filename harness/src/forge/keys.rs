@@ -37,6 +37,13 @@ pub fn public_set(names: &[&str]) -> JwkSet {
     JwkSet::new(names.iter().map(|n| public(n)).collect())
 }
 
+/// A JWK Set of the named fixtures with their private parts: the keys of a service that
+/// issues and verifies with one key pair (an `oct` secret is the same either way).
+/// Verifiers must verify with the public part only.
+pub fn key_pair_set(names: &[&str]) -> JwkSet {
+    JwkSet::new(names.iter().map(|n| private(n).clone()).collect())
+}
+
 /// The fixture normally used for `alg`.
 pub fn default_key_name(alg: Alg) -> &'static str {
     match alg.key_family() {
@@ -70,6 +77,15 @@ mod tests {
         for (name, _) in jwt_conformance_vectors::KEYS {
             assert_eq!(private(name).kid.as_deref(), Some(*name));
         }
+    }
+
+    #[test]
+    fn key_pair_sets_keep_the_private_members() {
+        let set = key_pair_set(&["rsa-2048-a", "ec-p256-a", "oct-a"]);
+        assert!(set.keys[0].d.is_some() && set.keys[0].p.is_some() && set.keys[0].qi.is_some());
+        assert!(set.keys[1].d.is_some());
+        assert_eq!(set.keys[2], public("oct-a"));
+        assert_eq!(set.keys[0].to_public(), public("rsa-2048-a"));
     }
 
     #[test]

@@ -10,10 +10,12 @@
 pub mod check;
 pub mod draft;
 pub mod ecdsa_sig;
+pub mod eddsa;
 pub mod jwe;
 pub mod key_encodings;
 pub mod keys;
 pub mod rsa_raw;
+pub mod rsa_sign;
 pub mod sign;
 
 use crate::alg::Alg;

@@ -84,6 +84,58 @@ pub fn emsa_pkcs1_v15(k: usize, t: &[u8]) -> Vec<u8> {
     em
 }
 
+/// MGF1 (RFC 8017 appendix B.2.1) with `hash`: `len` octets of mask from `seed`.
+pub fn mgf1(hash: Hash, seed: &[u8], len: usize) -> Vec<u8> {
+    let mut mask = Vec::with_capacity(len);
+    let mut counter = 0u32;
+    while mask.len() < len {
+        mask.extend(hash.digest(&[seed, &counter.to_be_bytes()].concat()));
+        counter += 1;
+    }
+    mask.truncate(len);
+    mask
+}
+
+/// EMSA-PSS-ENCODE (RFC 8017 section 9.1.1) of `input` with `hash` for the message,
+/// `mgf_hash` for MGF1 and exactly `salt`, for a modulus of `mod_bits` bits (`emBits`
+/// is `mod_bits - 1`). RFC 7518 section 3.5 fixes `mgf_hash` to `hash` and the salt to
+/// the hash's length; any other choice is a PSS signature, but not a PS256/384/512 one.
+pub fn emsa_pss_encode(
+    hash: Hash,
+    mgf_hash: Hash,
+    salt: &[u8],
+    mod_bits: usize,
+    input: &[u8],
+) -> Vec<u8> {
+    let em_bits = mod_bits - 1;
+    let em_len = em_bits.div_ceil(8);
+    let m_hash = hash.digest(input);
+    let h_len = m_hash.len();
+    assert!(
+        em_len >= h_len + salt.len() + 2,
+        "salt too long for a {mod_bits}-bit modulus"
+    );
+    let h = hash.digest(&[&[0u8; 8][..], &m_hash, salt].concat());
+    let mut db = vec![0u8; em_len - salt.len() - h_len - 2];
+    db.push(0x01);
+    db.extend_from_slice(salt);
+    let mask = mgf1(mgf_hash, &h, em_len - h_len - 1);
+    for (byte, m) in db.iter_mut().zip(mask) {
+        *byte ^= m;
+    }
+    db[0] &= 0xff >> (8 * em_len - em_bits);
+    let mut em = db;
+    em.extend(h);
+    em.push(0xbc);
+    em
+}
+
+/// The largest salt EMSA-PSS allows with `hash` for a modulus of `mod_bits` bits:
+/// `emLen - hLen - 2` octets.
+pub fn max_pss_salt(hash: Hash, mod_bits: usize) -> usize {
+    (mod_bits - 1).div_ceil(8) - hash.digest(b"").len() - 2
+}
+
 /// An RSA key as integers.
 #[derive(Clone, Debug)]
 pub struct RawRsa {
@@ -91,6 +143,7 @@ pub struct RawRsa {
     e: BigUint,
     d: Option<BigUint>,
     k: usize,
+    bits: usize,
 }
 
 fn integer(name: &str, text: &str) -> Result<BigUint, KeyError> {
@@ -108,13 +161,19 @@ impl RawRsa {
             .ok_or_else(|| KeyError("RSA JWK has no `e` member".into()))?;
         let e = integer("e", e)?;
         let d = jwk.d.as_deref().map(|d| integer("d", d)).transpose()?;
-        let k = n.bits().div_ceil(8) as usize;
-        Ok(RawRsa { n, e, d, k })
+        let bits = n.bits() as usize;
+        let k = bits.div_ceil(8);
+        Ok(RawRsa { n, e, d, k, bits })
     }
 
     /// The modulus length in octets, `k` of RFC 8017.
     pub fn modulus_len(&self) -> usize {
         self.k
+    }
+
+    /// The modulus length in bits, `modBits` of RFC 8017.
+    pub fn modulus_bits(&self) -> usize {
+        self.bits
     }
 
     /// RSASP1: `em^d mod n` as `k` octets, whatever `em` encodes.
@@ -225,6 +284,35 @@ mod tests {
         assert_eq!(raw.open(&sig), em);
         let public = RawRsa::from_jwk(&keys::public("rsa-2048-a")).unwrap();
         assert_eq!(public.open(&sig), em);
+    }
+
+    #[test]
+    fn pss_encoding_with_the_jws_parameters_verifies_and_others_do_not() {
+        let key = keys::private("rsa-2048-a");
+        let raw = RawRsa::from_jwk(key).unwrap();
+        let public = keys::public("rsa-2048-a");
+        let input = b"eyJhbGciOiJQUzI1NiJ9.e30";
+        let pss = |hash, mgf, salt: &[u8]| {
+            raw.sign_raw(&emsa_pss_encode(hash, mgf, salt, raw.modulus_bits(), input))
+        };
+        for (alg, hash) in [
+            (Alg::PS256, Hash::Sha256),
+            (Alg::PS384, Hash::Sha384),
+            (Alg::PS512, Hash::Sha512),
+        ] {
+            let h_len = hash.digest(b"").len();
+            let good = pss(hash, hash, &vec![7u8; h_len]);
+            assert!(crate::forge::verify(alg, &public, input, &good), "{alg}");
+            for bad in [
+                pss(hash, hash, &[]),
+                pss(hash, hash, &vec![7u8; max_pss_salt(hash, 2048)]),
+                pss(hash, Hash::Sha1, &vec![7u8; h_len]),
+            ] {
+                assert!(!crate::forge::verify(alg, &public, input, &bad), "{alg}");
+            }
+        }
+        assert_eq!(max_pss_salt(Hash::Sha256, 2048), 222);
+        assert_eq!(mgf1(Hash::Sha1, b"", 30).len(), 30);
     }
 
     #[test]

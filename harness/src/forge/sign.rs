@@ -1,11 +1,13 @@
 //! Signing and checking signatures with RustCrypto, for every algorithm in [`Alg`].
 
 use crate::alg::Alg;
+use crate::forge::rsa_raw::Hash;
+use crate::forge::rsa_sign::RsaSigner;
 use crate::jwk::{Jwk, KeyError};
 use hmac::{KeyInit, Mac};
 use rand_chacha::rand_core::SeedableRng;
 use sha2::{Digest, Sha256, Sha384, Sha512};
-use signature::{RandomizedSigner, SignatureEncoding, Signer, Verifier};
+use signature::{Signer, Verifier};
 
 fn key_err(alg: Alg, e: impl std::fmt::Display) -> KeyError {
     KeyError(format!("{alg}: {e}"))
@@ -26,40 +28,31 @@ pub fn hmac(alg: Alg, secret: &[u8], input: &[u8]) -> Vec<u8> {
     }
 }
 
-/// A generator seeded by the signing input, so PSS salts are fixed per input.
-fn salt_rng(input: &[u8]) -> rand_chacha::ChaCha20Rng {
-    rand_chacha::ChaCha20Rng::from_seed(Sha256::digest(input).into())
+/// A PSS salt of `len` octets fixed per input: the first octets of a generator seeded
+/// by the input's SHA-256.
+fn pss_salt(input: &[u8], len: usize) -> Vec<u8> {
+    use rand_chacha::rand_core::Rng;
+    let mut salt = vec![0u8; len];
+    rand_chacha::ChaCha20Rng::from_seed(Sha256::digest(input).into()).fill_bytes(&mut salt);
+    salt
 }
 
 /// Signs `input` with `alg` using the private `key`.
 pub fn sign(alg: Alg, key: &Jwk, input: &[u8]) -> Result<Vec<u8>, KeyError> {
-    use rsa::{pkcs1v15, pss};
     let sig = match alg {
         Alg::HS256 | Alg::HS384 | Alg::HS512 => hmac(alg, &key.hmac_secret()?, input),
-        Alg::RS256 => pkcs1v15::SigningKey::<Sha256>::new(key.rsa_private_key()?)
-            .try_sign(input)
-            .map_err(|e| key_err(alg, e))?
-            .to_vec(),
-        Alg::RS384 => pkcs1v15::SigningKey::<Sha384>::new(key.rsa_private_key()?)
-            .try_sign(input)
-            .map_err(|e| key_err(alg, e))?
-            .to_vec(),
-        Alg::RS512 => pkcs1v15::SigningKey::<Sha512>::new(key.rsa_private_key()?)
-            .try_sign(input)
-            .map_err(|e| key_err(alg, e))?
-            .to_vec(),
-        Alg::PS256 => pss::SigningKey::<Sha256>::new(key.rsa_private_key()?)
-            .try_sign_with_rng(&mut salt_rng(input), input)
-            .map_err(|e| key_err(alg, e))?
-            .to_vec(),
-        Alg::PS384 => pss::SigningKey::<Sha384>::new(key.rsa_private_key()?)
-            .try_sign_with_rng(&mut salt_rng(input), input)
-            .map_err(|e| key_err(alg, e))?
-            .to_vec(),
-        Alg::PS512 => pss::SigningKey::<Sha512>::new(key.rsa_private_key()?)
-            .try_sign_with_rng(&mut salt_rng(input), input)
-            .map_err(|e| key_err(alg, e))?
-            .to_vec(),
+        Alg::RS256 | Alg::RS384 | Alg::RS512 | Alg::PS256 | Alg::PS384 | Alg::PS512 => {
+            let signer = RsaSigner::cached(key).map_err(|e| key_err(alg, e))?;
+            let signed = match alg {
+                Alg::RS256 => signer.sign_pkcs1(Hash::Sha256, input),
+                Alg::RS384 => signer.sign_pkcs1(Hash::Sha384, input),
+                Alg::RS512 => signer.sign_pkcs1(Hash::Sha512, input),
+                Alg::PS256 => signer.sign_pss(Hash::Sha256, input, &pss_salt(input, 32)),
+                Alg::PS384 => signer.sign_pss(Hash::Sha384, input, &pss_salt(input, 48)),
+                _ => signer.sign_pss(Hash::Sha512, input, &pss_salt(input, 64)),
+            };
+            signed.map_err(|e| key_err(alg, e))?
+        }
         Alg::ES256 => {
             let d = ec_private(alg, key, "P-256")?;
             let sk = p256::ecdsa::SigningKey::from_slice(&d).map_err(|e| key_err(alg, e))?;

@@ -13,6 +13,7 @@ use crate::oracles::verified::VerifiedPairs;
 use crate::policy::Policy;
 use crate::rules::json::difference as claims_difference;
 use crate::rules::typ::normalise;
+use crate::rules::Choice;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
@@ -287,14 +288,19 @@ fn ruled_members(header: &[u8]) -> Option<RuledMembers> {
 fn header_rules(policy: &Policy, header: &RuledMembers, out: &mut Vec<Violation>) {
     if let Some(crit) = &header.crit {
         // RFC 7797's `b64: true` changes nothing, so understanding it is harmless; any
-        // other extension is one this oracle cannot assume the verifier implements.
+        // other extension is one this oracle cannot assume the verifier implements. The
+        // choices RFC 7515 leaves open (an empty or null list, say) are taken leniently:
+        // a fuzz finding is a broken rfc rule.
         let only_b64_true =
             *crit == Value::from(vec!["b64"]) && header.b64 == Some(Value::Bool(true));
+        let members = Map::from_iter([("crit".to_string(), crit.clone())]);
         if !only_b64_true {
-            out.push(Violation {
-                rule: Rule::Critical,
-                why: format!("crit is {crit}: a critical extension the verifier cannot be assumed to understand, or a malformed crit"),
-            });
+            if let Err(broken) = crate::rules::crit::check(&members, Choice::Lenient) {
+                out.push(Violation {
+                    rule: Rule::Critical,
+                    why: broken.message,
+                });
+            }
         }
     }
     if let Some(required) = &policy.typ {
@@ -549,6 +555,25 @@ mod tests {
         )
         .unwrap();
         assert_eq!(rules(&policy, &b64), vec![]);
+        // RFC 7515 leaves a null or empty crit to the recipient.
+        for crit in [json!(null), json!([])] {
+            let token = forge::sign_json(
+                &json!({"alg": "HS256", "kid": "oct-a", "crit": crit}),
+                &valid(),
+                Alg::HS256,
+                keys::private("oct-a"),
+            )
+            .unwrap();
+            assert_eq!(rules(&policy, &token), vec![], "{crit}");
+        }
+        let not_names = forge::sign_json(
+            &json!({"alg": "HS256", "kid": "oct-a", "crit": "exp"}),
+            &valid(),
+            Alg::HS256,
+            keys::private("oct-a"),
+        )
+        .unwrap();
+        assert_eq!(rules(&policy, &not_names), vec![Rule::Critical]);
         let mut typed = policy.clone();
         typed.typ = Some("at+jwt".to_string());
         let token = forge::jwt(Alg::HS256, "oct-a", &valid());

@@ -42,13 +42,14 @@ pub fn claims_expectation(
         rules::claims::check(&claims, policy, now, choice).map_err(|r| r.message)?;
         Ok(claims)
     };
-    combine(
-        judge(Choice::Strict),
-        judge(Choice::Lenient),
-        policy,
-        now,
-        scoring,
-    )
+    let (strict, lenient) = (judge(Choice::Strict), judge(Choice::Lenient));
+    // Both references refuse: a verifier mixing their choices may still accept, and the
+    // lenient parse reads every payload the strict one does.
+    let mixed = || {
+        json::parse_object(payload, Choice::Lenient)
+            .is_ok_and(|claims| rules::claims::some_reading_accepts(&claims, policy, now))
+    };
+    combine(strict, lenient, mixed, policy, now, scoring)
 }
 
 /// [`claims_expectation`] of a payload already parsed as a JSON object.
@@ -63,25 +64,33 @@ pub fn claims_set_expectation(
             .map(|()| claims.clone())
             .map_err(|r| r.message)
     };
+    let mixed = || rules::claims::some_reading_accepts(claims, policy, now);
     combine(
         judge(Choice::Strict),
         judge(Choice::Lenient),
+        mixed,
         policy,
         now,
         scoring,
     )
 }
 
-/// The expectation from the strict and the lenient reading.
+/// The expectation from the strict and the lenient reading; `mixed` says whether a
+/// reading that mixes their choices accepts, asked only when both refuse.
 fn combine(
     strict: Result<Map<String, Value>, String>,
     lenient: Result<Map<String, Value>, String>,
+    mixed: impl FnOnce() -> bool,
     policy: &Policy,
     now: i64,
     scoring: Scoring,
 ) -> Expectation {
     let hardened = scoring == Scoring::Strict;
     match (strict, lenient) {
+        (Err(why), Err(_)) if hardened => Expectation::Reject(why),
+        (Err(strict), Err(lenient)) if mixed() => Expectation::Either(format!(
+            "each reference refuses it for a choice the RFCs leave open ({strict}; {lenient}), and a verifier taking the other choices accepts"
+        )),
         (Err(_), Err(why)) => Expectation::Reject(why),
         (Err(why), Ok(_)) if hardened => Expectation::Reject(why),
         (Err(why), Ok(_)) => Expectation::Either(format!(
@@ -250,6 +259,29 @@ mod tests {
         assert!(matches!(at(json!({"exp": 1000})), Expectation::Reject(_)));
         assert!(matches!(at(json!({"exp": 1001})), Expectation::Either(_)));
         assert_eq!(at(json!({"exp": 1002})), Expectation::Accept);
+    }
+
+    #[test]
+    fn choices_the_references_split_between_them_are_either() {
+        // The strict reference refuses the future iat, the lenient one the exp beyond
+        // 2^53; a verifier reading big numbers and ignoring iat accepts, rightly.
+        let p = policy(0);
+        let claims = json!({"iat": 5000, "exp": 9_223_372_036_854_775_808u64});
+        let by_default =
+            claims_expectation(&p, 1000, claims.to_string().as_bytes(), Scoring::Default);
+        assert!(
+            matches!(by_default, Expectation::Either(_)),
+            "{by_default:?}"
+        );
+        assert!(matches!(expect(&p, claims), Expectation::Reject(_)));
+        // Refused by every mix of choices: still a rejection.
+        let expired = json!({"iat": 5000, "exp": 999});
+        let by_default =
+            claims_expectation(&p, 1000, expired.to_string().as_bytes(), Scoring::Default);
+        assert!(
+            matches!(by_default, Expectation::Reject(_)),
+            "{by_default:?}"
+        );
     }
 
     #[test]

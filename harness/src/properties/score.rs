@@ -19,6 +19,7 @@ pub fn score(run: &PropertyRun, listed: Option<&str>) -> Scored {
             detail,
             warning: None,
             failed_at: None,
+            memory: None,
         },
         (Finding::Held, None) => Scored {
             outcome: Outcome::Pass,
@@ -27,6 +28,7 @@ pub fn score(run: &PropertyRun, listed: Option<&str>) -> Scored {
             detail,
             warning: None,
             failed_at: None,
+            memory: None,
         },
         (Finding::Held, Some(why)) if run.replayed > 0 => Scored {
             outcome: Outcome::UnexpectedPass,
@@ -37,6 +39,7 @@ pub fn score(run: &PropertyRun, listed: Option<&str>) -> Scored {
             ),
             warning: None,
             failed_at: None,
+            memory: None,
         },
         (Finding::Held, Some(why)) => Scored {
             outcome: Outcome::Pass,
@@ -48,6 +51,7 @@ pub fn score(run: &PropertyRun, listed: Option<&str>) -> Scored {
                 run.cases
             )),
             failed_at: None,
+            memory: None,
         },
         (Finding::Falsified(c), None) => Scored {
             outcome: Outcome::Fail,
@@ -56,6 +60,7 @@ pub fn score(run: &PropertyRun, listed: Option<&str>) -> Scored {
             detail,
             warning: None,
             failed_at: None,
+            memory: None,
         },
         (Finding::Falsified(c), Some(why)) => Scored {
             outcome: Outcome::ExpectedFailure,
@@ -64,6 +69,7 @@ pub fn score(run: &PropertyRun, listed: Option<&str>) -> Scored {
             detail: format!("{detail}listed in the manifest: {why}"),
             warning: None,
             failed_at: Some(run.property.level().0),
+            memory: None,
         },
     }
 }
@@ -88,6 +94,8 @@ pub fn case_result(run: &PropertyRun, scored: Scored) -> CaseResult {
         basis: p.level().1.to_string(),
         failed_at: scored.failed_at,
         defined_at: String::new(),
+        peak_rss_kib: None,
+        rss_growth_kib: None,
         cves: crate::cves::advisories_for(p.id(), &refs),
     }
 }

@@ -104,6 +104,14 @@ pub struct CaseResult {
     /// Where the case is defined (`file:line`).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub defined_at: String,
+    /// The verifier process's peak resident set size while it answered the case's token,
+    /// in KiB; only where memory is measured (process adapters, see [`crate::memory`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peak_rss_kib: Option<u64>,
+    /// How far that peak rose above the process's resident set before the request, in
+    /// KiB: what answering took. Cases with a memory bound fail when it exceeds the bound.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rss_growth_kib: Option<u64>,
     /// The public advisories behind the case: those its references cite and those the
     /// advisory register maps to it ([`crate::cves`]).
     #[serde(default)]
@@ -129,6 +137,8 @@ impl CaseResult {
             basis: case.basis.clone(),
             failed_at: scored.failed_at,
             defined_at: case.defined_at.to_string(),
+            peak_rss_kib: scored.memory.map(|m| m.peak_rss_kib),
+            rss_growth_kib: scored.memory.map(|m| m.growth_kib),
             cves: crate::cves::advisories_for(&case.id, &case.refs),
         }
     }

@@ -49,6 +49,46 @@ pub fn check(claims: &Map<String, Value>, policy: &Policy, now: i64, choice: Cho
     }
 }
 
+/// How a verifier takes each choice the claim rules leave open, one axis at a time: the
+/// references take them all one way, a real verifier may mix them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Readings {
+    /// NumericDate range and precision, and the leeway's edge (see [`time`]).
+    pub time: Choice,
+    /// Whether `iat` is read at all.
+    pub iat: Choice,
+    /// An `iss` that is absent, `null` or of another type where it decides nothing.
+    pub issuer: Choice,
+    /// An `aud` that is absent, `null` or holds other types beside a match.
+    pub audience: Choice,
+}
+
+impl Readings {
+    /// Every choice taken `choice`'s way, as a reference takes them.
+    pub const fn uniform(choice: Choice) -> Readings {
+        Readings {
+            time: choice,
+            iat: choice,
+            issuer: choice,
+            audience: choice,
+        }
+    }
+
+    /// Every mix of choices (sixteen).
+    pub fn every() -> impl Iterator<Item = Readings> {
+        let either = |bit: u32, n: u32| match n >> bit & 1 {
+            0 => Choice::Strict,
+            _ => Choice::Lenient,
+        };
+        (0..16u32).map(move |n| Readings {
+            time: either(0, n),
+            iat: either(1, n),
+            issuer: either(2, n),
+            audience: either(3, n),
+        })
+    }
+}
+
 /// Every failing claim check, in order: the type checks, then — only when the types are
 /// right, since the comparisons need well-typed values — the presence, time, issuer and
 /// audience checks.
@@ -58,30 +98,54 @@ pub fn defects(
     now: i64,
     choice: Choice,
 ) -> Vec<Rejection> {
+    defects_read(claims, policy, now, Readings::uniform(choice))
+}
+
+/// [`defects`], with each open choice taken as `readings` says.
+pub fn defects_read(
+    claims: &Map<String, Value>,
+    policy: &Policy,
+    now: i64,
+    readings: Readings,
+) -> Vec<Rejection> {
     let required = |name: &str| policy.required_claims.iter().any(|r| r == name);
-    let types = match choice {
-        Choice::Strict => vec![
-            time::numeric_dates_are_numbers(claims, choice),
-            issuer_is_a_string(claims, required("iss")),
-            audience_is_strings(claims, required("aud")),
-        ],
-        Choice::Lenient => vec![time::numeric_dates_are_numbers(claims, choice)],
-    };
+    let mut types = vec![time::numeric_dates_read(
+        claims,
+        readings.time,
+        readings.iat,
+    )];
+    if readings.issuer == Choice::Strict {
+        types.push(issuer_is_a_string(claims, required("iss")));
+    }
+    if readings.audience == Choice::Strict {
+        types.push(audience_is_strings(claims, required("aud")));
+    }
     let wrong_types: Vec<Rejection> = types.into_iter().filter_map(Result::err).collect();
     if !wrong_types.is_empty() {
         return wrong_types;
     }
     [
         required_present(claims, &policy.required_claims),
-        time::not_expired(claims, now, policy.leeway, choice),
-        time::not_before(claims, now, policy.leeway, choice),
-        time::issued_in_the_past(claims, now, policy.leeway, choice),
-        issuer_matches(claims, policy.issuer.as_deref(), required("iss"), choice),
-        audience_matches(claims, &policy.audience, required("aud"), choice),
+        time::not_expired(claims, now, policy.leeway, readings.time),
+        time::not_before(claims, now, policy.leeway, readings.time),
+        time::issued_in_the_past(claims, now, policy.leeway, readings.iat),
+        issuer_matches(
+            claims,
+            policy.issuer.as_deref(),
+            required("iss"),
+            readings.issuer,
+        ),
+        audience_matches(claims, &policy.audience, required("aud"), readings.audience),
     ]
     .into_iter()
     .filter_map(Result::err)
     .collect()
+}
+
+/// Whether some verifier, mixing the open choices, accepts `claims`: when none does, the
+/// standards themselves demand a rejection.
+pub fn some_reading_accepts(claims: &Map<String, Value>, policy: &Policy, now: i64) -> bool {
+    Readings::every().any(|r| defects_read(claims, policy, now, r).is_empty())
 }
 
 fn malformed(message: String) -> Rejection {

@@ -15,6 +15,19 @@
 //!   a deployment uses; refusing to verify with a weaker one is RFC 8725 section 3.5
 //!   practice.
 //!
+//! Refused by both references, though no JOSE RFC obliges a verifier to (`strict` in the
+//! catalogue; RFC 7517 section 5: "Implementations SHOULD ignore JWKs within a JWK Set
+//! that use "kty" (key type) values that are not understood by them, that are missing
+//! required members, or for which values are out of the supported ranges"):
+//! - an RSA public exponent outside RFC 8017 section 3.1's "the RSA public exponent e
+//!   is an integer between 3 and n - 1 satisfying GCD(e, \lambda(n)) = 1" (so odd, since
+//!   \lambda(n) is even): with e = 1 every value is its own signature, so a trusted
+//!   `(n, 1)` key verifies whatever anyone sends;
+//! - an Ed25519 public key of small order (RFC 8032 section 5.1.7 does not exclude it):
+//!   with the identity as A, R the identity and S = 0 satisfy `[S]B = R + [k]A` for every
+//!   message. The lenient reference's RSA and Ed25519 arithmetic cannot use such keys
+//!   either, so both references take the same answer here.
+//!
 //! Permitted choices, taken the strict way by [`Choice::Strict`]:
 //! - `kid` is a hint (RFC 7515 section 4.1.4: "The "kid" (key ID) Header Parameter is a
 //!   hint indicating which key was used to secure the JWS"): the strict reference
@@ -211,6 +224,50 @@ pub fn minimal_octets(value: &[u8], name: &str, choice: Choice) -> Result<(), St
     }
 }
 
+/// RFC 8017 section 3.1: "the RSA public exponent e is an integer between 3 and n - 1
+/// satisfying GCD(e, \lambda(n)) = 1"; \lambda(n) is even, so e is odd. `e` is the
+/// big-endian exponent as the JWK carries it (the upper bound is the RSA
+/// implementation's to check against n).
+pub fn rsa_public_exponent(e: &[u8]) -> Result<(), String> {
+    let start = e.iter().position(|&b| b != 0).unwrap_or(e.len());
+    let e = &e[start..];
+    let below_three = e.len() <= 1 && e.first().is_none_or(|&b| b < 3);
+    if below_three || e.last().is_some_and(|b| b % 2 == 0) {
+        return Err(format!(
+            "the RSA public exponent {} is not an odd integer of at least 3, so the JWK is no \
+             RSA public key (RFC 8017 section 3.1)",
+            short_hex(e)
+        ));
+    }
+    Ok(())
+}
+
+/// A big-endian integer for messages: decimal when small, else its length.
+fn short_hex(value: &[u8]) -> String {
+    match value.len() {
+        0 => "0".to_string(),
+        1..=8 => value
+            .iter()
+            .fold(0u64, |acc, &b| (acc << 8) | u64::from(b))
+            .to_string(),
+        n => format!("of {n} octets"),
+    }
+}
+
+/// RFC 8032 section 5.1.7 verifies with "the public key A"; a point of small order
+/// (`small_order`, as the Ed25519 implementation reports it) makes `[k]A` vanish up to
+/// the cofactor, so R and S can be chosen without any private key.
+pub fn ed25519_public_key(small_order: bool) -> Result<(), String> {
+    if small_order {
+        return Err(
+            "the Ed25519 public key is a point of small order, which verifies signatures \
+             anyone can make (RFC 8032 section 5.1.7)"
+                .to_string(),
+        );
+    }
+    Ok(())
+}
+
 /// The message of a `key` rejection: no candidate could verify, and why each could not.
 pub fn none_usable(alg: Alg, refused: &[String]) -> Rejection {
     let why = if refused.is_empty() {
@@ -307,6 +364,26 @@ mod tests {
             );
             assert!(family.unwrap_err().contains("cannot verify ES256"));
         }
+    }
+
+    #[test]
+    fn rsa_exponents_are_odd_and_at_least_three() {
+        for e in [&[][..], &[0], &[1], &[2], &[0, 1], &[1, 0, 0], &[0x10, 0]] {
+            assert!(rsa_public_exponent(e).is_err(), "{e:?}");
+        }
+        for e in [
+            &[3][..],
+            &[1, 0, 1],
+            &[0, 3],
+            &[0xff, 0xff, 0xff, 0xff, 0xff],
+        ] {
+            assert_eq!(rsa_public_exponent(e), Ok(()), "{e:?}");
+        }
+        assert!(rsa_public_exponent(&[1])
+            .unwrap_err()
+            .contains("exponent 1 "));
+        assert!(ed25519_public_key(true).is_err());
+        assert_eq!(ed25519_public_key(false), Ok(()));
     }
 
     #[test]

@@ -39,8 +39,14 @@ const LENIENT_LIMIT: f64 = 9_007_199_254_740_992.0;
 /// NumericDate value" — a string, boolean, null, array or object is refused; the lenient
 /// reference also refuses numbers outside its range and never reads `iat`.
 pub fn numeric_dates_are_numbers(claims: &Map<String, Value>, choice: Choice) -> Checked {
+    numeric_dates_read(claims, choice, choice)
+}
+
+/// [`numeric_dates_are_numbers`] with the range taken `choice`'s way and `iat` read
+/// (strict) or not (lenient) as `iat` says.
+pub fn numeric_dates_read(claims: &Map<String, Value>, choice: Choice, iat: Choice) -> Checked {
     for name in NUMERIC_DATES {
-        if name == "iat" && choice == Choice::Lenient {
+        if name == "iat" && iat == Choice::Lenient {
             continue;
         }
         match claims.get(name) {
