@@ -141,7 +141,7 @@ pub(crate) fn advisory_note(pattern: &str) -> Option<String> {
             if a.cases.len() == 1 { "" } else { "s" }
         ),
         Coverage::Planned => format!(
-            "planned ({}): {}",
+            "{} will catch it: {}",
             a.planned.join(", "),
             a.reason.as_deref().unwrap_or_default()
         ),
