@@ -19,8 +19,9 @@ pub struct Policy {
     pub algorithms: Vec<Alg>,
     /// Expected `iss`; `None` means no issuer check.
     pub issuer: Option<String>,
-    /// Accepted audiences; empty means the verifier expects no audience, so a token
-    /// carrying `aud` must be rejected (RFC 7519 section 4.1.3).
+    /// Accepted audiences; empty means the verifier expects no audience: a token carrying
+    /// `aud` may then be refused (hardening) or its `aud` left to the application
+    /// (RFC 7519 section 4.1.3; see [`rules::claims`](crate::rules::claims)).
     #[serde(deserialize_with = "null_as_empty")]
     pub audience: Vec<String>,
     /// Claims that must be present (e.g. `exp`).

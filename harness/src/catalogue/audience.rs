@@ -197,13 +197,17 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
         .policy(policy_for(ctx, ALG))
         .severity(Severity::High)
         .refs(["RFC7519#section-4.1.3", "RFC8725#section-3.9"])
-        .rfc("RFC7519#section-4.1.3")
+        .strict("RFC7519#section-4.1.3")
         .sends(format!(
             "aud {EXPECTED:?}; the verifier is configured with no audience"
         ))
         .requirement(format!(
-            "{AUD_REQ} A verifier configured with no audience identifies itself with none, so a \
-                token meant for some audience is not meant for it (rfc)"
+            "{AUD_REQ} The MUST binds the principal processing the claim, and RFC 7519 4.1.3 \
+                adds \"The interpretation of audience values is generally application \
+                specific\": a verifier told no audience has no identity to compare and may leave \
+                the claim to its application. Refusing a token meant for some audience, as if \
+                the verifier were none of them, is hardening (strict); RFC 8725 3.9's MUST \
+                applies where the policy names its audiences"
         ))
         .token(signed(ALG, &claims_with(ctx, "aud", EXPECTED)))
         .expect_reject(RejectKind::Audience)

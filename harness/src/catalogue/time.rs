@@ -481,28 +481,43 @@ fn wrong_types(ctx: &Context) -> Vec<Case> {
         ),
     ] {
         for (name, noun, shape, value) in non_numbers(time) {
-            out.push(
-                case(
-                    ctx,
-                    &format!("{claim}-{name}"),
-                    &format!("A token whose {claim} is {noun} is rejected"),
-                )
-                .severity(Severity::High)
-                .refs([section, "RFC7519#section-2", "CVE-2026-25537"])
-                .rfc(section)
-                .sends(format!(
-                    "{claim} as {shape}, where <time> is {when}; a verifier that checks only \
-                        numbers accepts {effect}"
-                ))
-                .requirement(format!(
+            let builder = case(
+                ctx,
+                &format!("{claim}-{name}"),
+                &format!("A token whose {claim} is {noun} is rejected"),
+            )
+            .severity(Severity::High)
+            .refs([section, "RFC7519#section-2", "CVE-2026-25537"])
+            .sends(format!(
+                "{claim} as {shape}, where <time> is {when}; a verifier that checks only \
+                    numbers accepts {effect}"
+            ));
+            let builder = match (claim, name) {
+                // null states no time: read as absent it is a choice, except where the
+                // policy requires the claim (exp, here), which then is missing.
+                ("nbf", "null") => builder.strict(section).requirement(format!(
+                    "{requirement} null is JSON's \"no value\" and states no time, so a verifier \
+                        may read it as an absent nbf, which the policy does not require; \
+                        refusing the malformed claim is hardening (strict)"
+                )),
+                ("exp", "null") => builder.rfc(section).requirement(format!(
+                    "{requirement} null is JSON's \"no value\": read as a number it is malformed, \
+                        read as absent it leaves exp, which the policy requires, missing \
+                        (RFC 7519 4: the claims a JWT must contain are the application's to set); \
+                        either way the token MUST NOT be accepted (rfc)"
+                )),
+                _ => builder.rfc(section).requirement(format!(
                     "{requirement} The verifier must compare the current time with the {claim} \
                         date, and {noun} is not the number a NumericDate is: the required \
                         processing cannot succeed, so the token MUST NOT be accepted (rfc)"
-                ))
-                .token(signed(&claims_with(ctx, claim, value)))
-                .expect_reject(RejectKind::Malformed)
-                .control(control.clone())
-                .build(),
+                )),
+            };
+            out.push(
+                builder
+                    .token(signed(&claims_with(ctx, claim, value)))
+                    .expect_reject(RejectKind::Malformed)
+                    .control(control.clone())
+                    .build(),
             );
         }
     }
@@ -549,13 +564,18 @@ fn numeric_edges(ctx: &Context) -> Vec<Case> {
             fractional("exp", (now + 3600) as f64 + 0.5),
         )
         .severity(Severity::Low)
-        .refs(["RFC7519#section-4.1.4", "RFC7519#section-2"])
-        .rfc("RFC7519#section-2")
+        .refs([
+            "RFC7519#section-4.1.4",
+            "RFC7519#section-2",
+            "RFC8259#section-6",
+        ])
+        .strict("RFC8259#section-6")
         .sends("exp now + 3600.5")
         .requirement(format!(
             "{NUMERIC_DATE} The fraction is part of the type, and an hour from now the token is \
-                valid whether the fraction is read or truncated: refusing it refuses a valid JWT \
-                (rfc)"
+                valid whether the fraction is read or truncated. {NUMBER_LIMITS} A verifier \
+                that reads only whole seconds may refuse the fraction: accepting is the \
+                convention here (strict)"
         ))
         .build(),
         accepts(
@@ -565,13 +585,17 @@ fn numeric_edges(ctx: &Context) -> Vec<Case> {
             fractional("nbf", (now - 3600) as f64 - 0.5),
         )
         .severity(Severity::Low)
-        .refs(["RFC7519#section-4.1.5", "RFC7519#section-2"])
-        .rfc("RFC7519#section-2")
+        .refs([
+            "RFC7519#section-4.1.5",
+            "RFC7519#section-2",
+            "RFC8259#section-6",
+        ])
+        .strict("RFC8259#section-6")
         .sends("nbf now - 3600.5")
         .requirement(format!(
             "{NUMERIC_DATE} The fraction is part of the type, and an hour ago the token was \
-                already valid whether the fraction is read or truncated: refusing it refuses a \
-                valid JWT (rfc)"
+                already valid whether the fraction is read or truncated. {NUMBER_LIMITS} A verifier that reads only whole seconds may refuse the \
+                fraction: accepting is the convention here (strict)"
         ))
         .build(),
         accepts(

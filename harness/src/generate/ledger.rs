@@ -68,6 +68,22 @@ impl Ledger {
         signing_input_of(token).is_some_and(|input| self.signed(input).is_some())
     }
 
+    /// [`vouches_for`](Self::vouches_for), also when the two segments are written in
+    /// spellings RFC 7515 leaves a decoder free to read (padding, non-zero trailing bits)
+    /// and a ledger entry is their canonical encoding: a verifier that decodes leniently
+    /// and validates over `BASE64URL(header) '.' BASE64URL(payload)` (RFC 7515 section
+    /// 5.2 step 8) verifies that entry.
+    pub fn vouches_for_content(&self, token: &str) -> bool {
+        self.vouches_for(token) || {
+            let mut segments = token.split('.');
+            let canonical = |s: Option<&str>| s.and_then(crate::rules::base64url::canonical);
+            match (canonical(segments.next()), canonical(segments.next())) {
+                (Some(h), Some(p)) => self.signed(&format!("{h}.{p}")).is_some(),
+                _ => false,
+            }
+        }
+    }
+
     /// How many inputs were legitimately signed.
     pub fn len(&self) -> usize {
         self.entries.len()

@@ -109,7 +109,7 @@ impl Property {
                 "accept iff nbf - leeway <= now < exp + leeway; exp and nbf that are not numbers are rejected (RFC 7519 4.1.4, 4.1.5)"
             }
             Property::AudienceIssuer => {
-                "iss and aud must be present when the policy expects them and match exactly and case-sensitively; a token with aud is rejected by a verifier that expects none (RFC 7519 4.1.1, 4.1.3, RFC 8725 3.8, 3.9)"
+                "iss and aud, when present, match what the policy expects exactly and case-sensitively, and are present where the policy requires them; strict runs also refuse them absent where expected, and any aud where none is expected (RFC 7519 4.1.1, 4.1.3, RFC 8725 3.8, 3.9)"
             }
             Property::Robustness => {
                 "arbitrary input gets a verdict without a panic, within the time limit, the same one when sent twice, and is accepted only if a trusted key signed it (RFC 7515 5.2)"

@@ -62,9 +62,35 @@ fn without_padding(text: &str) -> Result<&str, String> {
     }
 }
 
+/// `text` as an encoder following RFC 7515 writes the bytes it holds, when it differs
+/// from that only in the choices the RFC leaves open (padding, non-zero trailing bits):
+/// then a lenient decoder reads the very bytes that were encoded.
+pub fn canonical(text: &str) -> Option<String> {
+    decode(text, Choice::Lenient).ok().map(encode)
+}
+
+/// Whether `token` is `original` with some segments re-encoded in ways a lenient decoder
+/// reads as the same bytes: a change of spelling, not of content.
+pub fn same_content(original: &str, token: &str) -> bool {
+    let (a, b) = (original.split('.'), token.split('.'));
+    a.clone().count() == b.clone().count()
+        && a.zip(b)
+            .all(|(a, b)| a == b || canonical(b).is_some_and(|c| c == a))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn padding_and_trailing_bits_do_not_change_content() {
+        assert_eq!(canonical("e30=").as_deref(), Some("e30"));
+        assert_eq!(canonical("e31").as_deref(), Some("e30"));
+        assert_eq!(canonical("e3 0"), None);
+        assert!(same_content("e30.e30.AQ", "e30=.e31.AQ"));
+        assert!(!same_content("e30.e30.AQ", "e30.e30.AQID"));
+        assert!(!same_content("e30.e30.AQ", "e30.e30"));
+    }
 
     #[test]
     fn strict_decoding_is_canonical_only() {

@@ -4,8 +4,8 @@
 //! Not a choice:
 //! - `rfc`, RFC 7519 section 4.1.3: "If the principal processing the claim does not
 //!   identify itself with a value in the "aud" claim when this claim is present, then
-//!   the JWT MUST be rejected." A verifier expecting no audience identifies itself with
-//!   none, so any present `aud` is refused, `[]` included.
+//!   the JWT MUST be rejected." A verifier told its audiences refuses a token naming
+//!   none of them, `[]` included.
 //! - `bcp`, RFC 8725 section 3.8: "When a JWT contains an "iss" (issuer) claim, the
 //!   application MUST validate that the cryptographic keys used for the cryptographic
 //!   operations in the JWT belong to the issuer. If they do not, the application MUST
@@ -23,6 +23,12 @@
 //!   `null` is reported once, as the missing claim.
 //!
 //! Permitted choices, refused by [`Choice::Strict`]:
+//! - an `aud` presented to a verifier configured with no audience: the MUST above binds
+//!   "the principal processing the claim", and a verifier told no audience has no
+//!   identity to compare and leaves the claim to its application ("the interpretation of
+//!   audience values is generally application specific"). The strict reference
+//!   identifies itself with none and refuses any `aud`; the lenient one does not process
+//!   the claim;
 //! - an expected `iss` or `aud` that is absent (or `null`) when the policy does not
 //!   require the claim: RFC 7519 makes both optional ("Use of this claim is OPTIONAL"),
 //!   and whether the issuer serves several relying parties (RFC 8725 section 3.9, "In
@@ -271,6 +277,9 @@ fn audience_matches(
     choice: Choice,
 ) -> Checked {
     if required && value_of(claims, "aud").is_none() {
+        return Ok(());
+    }
+    if accepted.is_empty() && choice == Choice::Lenient {
         return Ok(());
     }
     let Some(aud) = claim(claims, "aud", choice) else {
@@ -565,8 +574,8 @@ mod tests {
             assert_eq!(lenient(c.clone(), &p), None, "{c}");
             assert!(kind(c.clone(), &p).is_some(), "{c}");
         }
-        // Still refused: other issuers and audiences, any aud where none is expected, and
-        // what the policy requires.
+        // Still refused: other issuers and audiences, and what the policy requires. An aud
+        // where none is expected is the application's to judge.
         assert_eq!(
             lenient(json!({"exp": NOW + 1, "iss": "y"}), &p),
             Some(RejectKind::Issuer)
@@ -575,8 +584,9 @@ mod tests {
             lenient(json!({"exp": NOW + 1, "aud": ["a", 1]}), &p),
             Some(RejectKind::Audience)
         );
+        assert_eq!(lenient(json!({"exp": NOW + 1, "aud": []}), &policy()), None);
         assert_eq!(
-            lenient(json!({"exp": NOW + 1, "aud": []}), &policy()),
+            kind(json!({"exp": NOW + 1, "aud": []}), &policy()),
             Some(RejectKind::Audience)
         );
         p.required_claims = vec!["exp".into(), "aud".into()];

@@ -4,11 +4,14 @@
 //! Not a choice (`rfc`): "The processing of the "exp" claim requires that the current
 //! date/time MUST be before the expiration date/time listed in the "exp" claim" and, for
 //! `nbf`, "MUST be after or equal to the not-before date/time"; both "MUST be a number
-//! containing a NumericDate value", so a string, boolean, null, array or object `exp` or
-//! `nbf` cannot be processed and is refused. With a leeway `L` the window is
+//! containing a NumericDate value", so a string, boolean, array or object `exp` or `nbf`
+//! states a time the verifier cannot compare and is refused. With a leeway `L` the window is
 //! `nbf - L <= now < exp + L`.
 //!
 //! Permitted choices, each taken the strict way by [`Choice::Strict`]:
+//! - `null`: JSON's "no value". A `null` `exp` or `nbf` states no time at all, so the
+//!   lenient reference reads it as absent (a policy that requires the claim still
+//!   refuses it as missing); the strict one refuses it as not a number;
 //! - NumericDate range and precision: section 2 allows "non-integer values" and RFC 8259
 //!   section 6 "allows implementations to set limits on the range and precision of
 //!   numbers accepted". The strict reference reads any JSON number exactly (compared as
@@ -36,8 +39,9 @@ pub const NUMERIC_DATES: [&str; 3] = ["exp", "nbf", "iat"];
 const LENIENT_LIMIT: f64 = 9_007_199_254_740_992.0;
 
 /// RFC 7519 sections 4.1.4, 4.1.5 and 4.1.6: "Its value MUST be a number containing a
-/// NumericDate value" — a string, boolean, null, array or object is refused; the lenient
-/// reference also refuses numbers outside its range and never reads `iat`.
+/// NumericDate value" — a string, boolean, array or object is refused, and `null` by the
+/// strict reading; the lenient one reads `null` as absent, refuses numbers outside its
+/// range and never reads `iat`.
 pub fn numeric_dates_are_numbers(claims: &Map<String, Value>, choice: Choice) -> Checked {
     numeric_dates_read(claims, choice, choice)
 }
@@ -51,6 +55,8 @@ pub fn numeric_dates_read(claims: &Map<String, Value>, choice: Choice, iat: Choi
         }
         match claims.get(name) {
             None => {}
+            // `null` is JSON's "no value": the lenient reading takes it for absent.
+            Some(Value::Null) if choice == Choice::Lenient => {}
             Some(Value::Number(n))
                 if choice == Choice::Lenient
                     && !(0.0..=LENIENT_LIMIT).contains(&n.as_f64().unwrap_or(f64::NAN)) =>
@@ -214,10 +220,12 @@ mod tests {
     #[test]
     fn other_json_types_are_malformed_either_way() {
         for name in ["exp", "nbf"] {
+            let null = claims(json!({ name: null }));
+            assert!(numeric_dates_are_numbers(&null, Choice::Strict).is_err());
+            assert_eq!(numeric_dates_are_numbers(&null, Choice::Lenient), Ok(()));
             for v in [
                 json!("1700000000"),
                 json!(true),
-                json!(null),
                 json!([1]),
                 json!({"a": 1}),
             ] {
