@@ -40,6 +40,10 @@ enum Command {
     Compare(commands::compare::CompareArgs),
     /// Write every case's token and positive control as files: the fuzz seed corpus.
     Corpus(commands::corpus::CorpusArgs),
+    /// Public advisories (CVE, GHSA, …) about JWT/JOSE verification and the cases that
+    /// catch each: covered, planned (with the class) or uncovered (with the reason).
+    /// `run --filter CVE-…` runs one advisory's cases.
+    Cves(commands::cves::CvesArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -60,6 +64,7 @@ fn main() -> ExitCode {
         Command::Run(args) => commands::run::run(args),
         Command::Compare(args) => commands::compare::run(args),
         Command::Corpus(args) => commands::corpus::run(args),
+        Command::Cves(args) => commands::cves::run(args),
     };
     match result {
         Ok(code) => code,

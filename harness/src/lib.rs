@@ -16,6 +16,7 @@ pub mod canary;
 pub mod case;
 pub mod catalogue;
 pub mod context;
+pub mod cves;
 pub mod forge;
 pub mod generate;
 pub mod issuer;

@@ -6,6 +6,7 @@ use crate::canary::Canary;
 use crate::case::{Case, Control, Scoring};
 use crate::catalogue;
 use crate::context::{Context, NOMINAL_CANARY};
+use crate::cves;
 use crate::forge;
 use crate::issuer::{Issuer, Limits};
 use crate::manifest::{Manifest, ManifestError};
@@ -103,7 +104,10 @@ impl Suite {
         self
     }
 
-    /// Runs only cases whose id contains `pattern`.
+    /// Runs only the cases and properties `pattern` selects: those whose id contains it,
+    /// those with a reference containing it (ASCII case ignored, so `CVE-2022-21449` or
+    /// `RFC7515#section-4.1.11`), and, when it is exactly the id or an alias of an advisory
+    /// of the register ([`crate::cves`]), the cases the register maps to that advisory.
     pub fn filter(mut self, pattern: Option<String>) -> Suite {
         self.filter = pattern;
         self
@@ -178,8 +182,26 @@ impl Suite {
 
     /// Whether the filter and the profile select `case`.
     fn selects(&self, case: &Case) -> bool {
-        self.filter.as_deref().is_none_or(|p| case.id.contains(p))
+        self.selects_id(&case.id, &case.refs)
             && self.profile.is_none_or(|p| case.policy.profile == Some(p))
+    }
+
+    /// Whether the filter selects the case or property `id` with these references.
+    fn selects_id(&self, id: &str, refs: &[String]) -> bool {
+        let Some(pattern) = self.filter.as_deref() else {
+            return true;
+        };
+        if id.contains(pattern) {
+            return true;
+        }
+        let lower = pattern.to_ascii_lowercase();
+        if refs.iter().any(|r| r.to_ascii_lowercase().contains(&lower)) {
+            return true;
+        }
+        // An advisory named by any of its ids: the cases the register maps to it, and
+        // those citing it under another of its ids.
+        cves::named_by_filter(pattern)
+            .is_some_and(|a| a.cases.iter().any(|c| c == id) || refs.iter().any(|r| a.is_named(r)))
     }
 
     /// The cases for this adapter, after the filter, with the context they were built in.
@@ -222,7 +244,10 @@ impl Suite {
         }
         Property::ALL
             .into_iter()
-            .filter(|p| self.filter.as_deref().is_none_or(|f| p.id().contains(f)))
+            .filter(|p| {
+                let refs: Vec<String> = p.refs().iter().map(|r| r.to_string()).collect();
+                self.selects_id(p.id(), &refs)
+            })
             .collect()
     }
 
@@ -503,6 +528,45 @@ mod tests {
             .filter(Some("header-key-injection/".into()))
             .run()
             .unwrap()
+    }
+
+    /// The ids a filter selects, cases then properties.
+    fn selected(filter: &str) -> Vec<String> {
+        let suite = Suite::new(Arc::new(Fetcher { fetch: false })).filter(Some(filter.into()));
+        let (_, _, cases) = suite.cases();
+        cases
+            .into_iter()
+            .map(|c| c.id)
+            .chain(
+                suite
+                    .selected_properties()
+                    .iter()
+                    .map(|p| p.id().to_string()),
+            )
+            .collect()
+    }
+
+    #[test]
+    fn an_advisory_id_selects_the_cases_citing_it_and_those_the_register_maps() {
+        let ids = selected("CVE-2024-53861");
+        // Cited in the references of these...
+        assert!(ids.contains(&"issuer/prefix".to_string()), "{ids:?}");
+        assert!(ids.contains(&"issuer/array-with-expected".to_string()));
+        // ...and mapped by the register only to this one.
+        assert!(ids.contains(&"issuer/empty".to_string()), "{ids:?}");
+        assert!(ids.iter().all(|id| id.starts_with("issuer/")), "{ids:?}");
+        // Any case, and any of the advisory's ids, selects the same.
+        assert_eq!(selected("cve-2024-53861"), ids);
+        assert_eq!(selected("GHSA-75c5-xw7c-p5pm"), ids);
+    }
+
+    #[test]
+    fn an_advisory_mapped_to_a_property_selects_it_and_references_match_too() {
+        assert!(selected("CVE-2025-53864").contains(&"property/robustness".to_string()));
+        let crit = selected("rfc7515#section-4.1.11");
+        assert!(crit.iter().any(|id| id.starts_with("crit/")), "{crit:?}");
+        // A pattern that names nothing selects nothing.
+        assert!(selected("CVE-1999-0001").is_empty());
     }
 
     #[test]

@@ -25,8 +25,14 @@
 //! (`"accept"` or `"reject"`) and, optionally, `payload_is_json` (a boolean,
 //! default `true`; `false` when the payload is not a JSON claim set).
 //!
-//! The crate has no dependencies: values are exposed as JSON text for the
-//! consumer to parse.
+//! * [`CVE_REGISTER`] and [`CVE_EXCLUDED`]: the register of public advisories
+//!   (CVE, GHSA, Go, PyPA) about JWT/JOSE verification code with the cases that
+//!   catch each (`cves/register.toml`), and the advisories looked at and left
+//!   out with the reason (`cves/excluded.toml`), as TOML text. The harness reads
+//!   them strictly (`jwt_conformance::cves`).
+//!
+//! The crate has no dependencies: values are exposed as JSON (or TOML) text for
+//! the consumer to parse.
 
 /// Every key fixture as `(name, JWK JSON text)`; `name` is the file stem in
 /// `keys/` and equals the JWK's `"kid"`.
@@ -207,6 +213,14 @@ pub const JWE_VECTORS: &[(&str, &str)] = &[
     ),
 ];
 
+/// The advisory register, `cves/register.toml`: one `[[advisory]]` table per
+/// public advisory, with its coverage by the suite's cases.
+pub const CVE_REGISTER: &str = include_str!("../cves/register.toml");
+
+/// The advisories looked at and left out of the register, `cves/excluded.toml`:
+/// one `[[excluded]]` table each, with the reason.
+pub const CVE_EXCLUDED: &str = include_str!("../cves/excluded.toml");
+
 /// The JWK JSON text of the key fixture called `name`, if there is one.
 #[must_use]
 pub fn key(name: &str) -> Option<&'static str> {
@@ -272,6 +286,23 @@ mod tests {
                 .and_then(|v| v.strip_suffix('"'))
                 .unwrap_or_else(|| panic!("member {member} is not a string: {value}")),
         )
+    }
+
+    #[test]
+    fn the_cve_files_are_embedded_verbatim() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("cves");
+        for (name, text) in [
+            ("register.toml", CVE_REGISTER),
+            ("excluded.toml", CVE_EXCLUDED),
+        ] {
+            let on_disk = fs::read_to_string(dir.join(name)).expect("readable");
+            assert_eq!(text, on_disk, "{name}");
+            assert!(text.contains(if name == "register.toml" {
+                "[[advisory]]"
+            } else {
+                "[[excluded]]"
+            }));
+        }
     }
 
     #[test]

@@ -40,7 +40,8 @@ pub struct CompareArgs {
     /// command that installs it).
     #[arg(long)]
     all: bool,
-    /// Run only cases whose id contains PATTERN.
+    /// Run only cases whose id or one of whose references contains PATTERN; an advisory
+    /// id of the register also selects the cases it maps (as for `run`).
     #[arg(long, value_name = "PATTERN")]
     filter: Option<String>,
     /// Run only the cases of a profile's policy preset (rfc9068, oidc-id-token, rfc7523),

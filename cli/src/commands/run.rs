@@ -4,6 +4,7 @@ use crate::report::{json, junit, markdown, text};
 use crate::{registry, UsageError};
 use clap::{Args, ValueEnum};
 use jwt_conformance::case::Scoring;
+use jwt_conformance::cves::Coverage;
 use jwt_conformance::properties::{PropertyConfig, SeedChoice};
 use jwt_conformance::{Adapter, Manifest, Profile, Suite};
 use std::path::PathBuf;
@@ -19,7 +20,10 @@ pub struct RunArgs {
     /// A verifier process speaking protocol v1, e.g. 'python3 verifier.py'.
     #[arg(long)]
     exec: Option<String>,
-    /// Run only cases whose id contains PATTERN.
+    /// Run only cases whose id or one of whose references contains PATTERN (references
+    /// compared ignoring ASCII case, e.g. `RFC7515#section-4.1.11`). An advisory id of the
+    /// register (`CVE-2022-21449`, or one of its aliases) also selects the cases the
+    /// register maps to it; `jwt-conformance cves` lists them.
     #[arg(long, value_name = "PATTERN")]
     filter: Option<String>,
     /// Run only the cases of a profile's policy preset (rfc9068, oidc-id-token, rfc7523):
@@ -97,6 +101,9 @@ fn resolve(args: &RunArgs, timeout: Duration) -> Result<(Arc<dyn Adapter>, Manif
 }
 
 pub fn run(args: RunArgs) -> Result<ExitCode, UsageError> {
+    if let Some(note) = args.filter.as_deref().and_then(advisory_note) {
+        eprintln!("jwt-conformance: {note}");
+    }
     let timeout = Duration::from_secs_f64(args.timeout);
     let (adapter, manifest) = resolve(&args, timeout)?;
     let suite = Suite::new(adapter)
@@ -127,6 +134,29 @@ pub fn run(args: RunArgs) -> Result<ExitCode, UsageError> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// What the register says of the advisory a filter names, so that a run selecting few or
+/// no cases says why.
+pub(crate) fn advisory_note(pattern: &str) -> Option<String> {
+    let a = jwt_conformance::cves::named_by_filter(pattern)?;
+    let what = match a.coverage {
+        Coverage::Covered => format!(
+            "{} case{} mapped in the register, plus any case citing it",
+            a.cases.len(),
+            if a.cases.len() == 1 { "" } else { "s" }
+        ),
+        Coverage::Planned => format!(
+            "{} will catch it: {}",
+            a.planned.join(", "),
+            a.reason.as_deref().unwrap_or_default()
+        ),
+        Coverage::Uncovered => a.reason.clone().unwrap_or_default(),
+    };
+    Some(format!(
+        "{} ({}) is {}: {what}",
+        a.id, a.library, a.coverage
+    ))
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 
 use super::matrix::{Cell, Matrix, Row};
 use jwt_conformance::case::{Level, Severity};
+use jwt_conformance::outcome::Outcome;
 use std::fmt::Write;
 
 /// Longest detail kept per cell; library messages can quote whole tokens.
@@ -65,6 +66,7 @@ tr.group th { background: #e9eef4; font-size: .95rem; }
 td.case { min-width: 18rem; }
 td.case code { font-size: .9rem; }
 td.case .title { color: var(--muted); font-size: .85rem; }
+td.case .cves { font-size: .8rem; font-weight: 600; }
 button.toggle { border: none; background: none; cursor: pointer; font-size: .9rem; padding: 0 .2rem; }
 td.cell { white-space: nowrap; text-align: center; font-weight: 600; cursor: help; min-width: 5rem; }
 ul.commands code { font-size: .85rem; }
@@ -223,14 +225,30 @@ fn write_row(out: &mut String, matrix: &Matrix, row: &Row) {
         o.dedup();
         o
     };
-    let search = format!("{} {} {}", row.id, row.title, row.refs.join(" ")).to_lowercase();
+    let search = format!(
+        "{} {} {} {}",
+        row.id,
+        row.title,
+        row.refs.join(" "),
+        row.cves.join(" ")
+    )
+    .to_lowercase();
+    // The advisories behind a case are shown under its title when a verifier failed it.
+    let failed = row
+        .cells
+        .iter()
+        .any(|c| matches!(c.outcome, Some(Outcome::Fail | Outcome::ExpectedFailure)));
+    let advisories = match (failed, row.cves.is_empty()) {
+        (true, false) => format!("<div class=\"cves\">{}</div>", escape(&row.cves.join(", "))),
+        _ => String::new(),
+    };
     let _ = write!(
         out,
         "<tr class=\"case\" data-id=\"{id}\" data-class=\"{class}\" data-severity=\"{sev}\" \
          data-level=\"{level}\" data-rank=\"{rank}\" data-expected=\"{exp}\" \
          data-discriminating=\"{disc}\" data-outcomes=\"{outcomes}\" data-search=\"{search}\">\
          <td class=\"case\"><button class=\"toggle\" type=\"button\" aria-expanded=\"false\" \
-         title=\"details\">\u{25b8}</button> <code>{id}</code><div class=\"title\">{title}</div></td>\
+         title=\"details\">\u{25b8}</button> <code>{id}</code><div class=\"title\">{title}</div>{advisories}</td>\
          <td class=\"sev-{sev}\">{sev}</td><td title=\"{basis}\">{level}</td><td>{exp}</td>",
         level = row.level,
         basis = escape(&row.basis),
@@ -261,8 +279,13 @@ fn write_row(out: &mut String, matrix: &Matrix, row: &Row) {
     let _ = write!(
         out,
         "</tr>\n<tr class=\"detail\" hidden><td colspan=\"{columns}\"><dl><dt>refs</dt><dd>{refs}</dd>\
-         <dt>level</dt><dd>{level} ({basis})</dd>",
+         <dt>cves</dt><dd>{cves}</dd><dt>level</dt><dd>{level} ({basis})</dd>",
         refs = escape(&row.refs.join(", ")),
+        cves = escape(&if row.cves.is_empty() {
+            "none known".to_string()
+        } else {
+            row.cves.join(", ")
+        }),
         level = row.level,
         basis = escape(&row.basis)
     );
@@ -516,6 +539,33 @@ mod tests {
             "only the page's own script"
         );
         assert!(!page.contains("<b>bold"));
+    }
+
+    #[test]
+    fn a_failed_row_names_its_advisories_under_the_title() {
+        let mut failed = result(
+            "alg-none/b",
+            Severity::Critical,
+            Outcome::Fail,
+            VerdictLabel::Accepted,
+        );
+        failed.cves = vec!["CVE-2015-9235".to_string()];
+        let mut passed = result(
+            "alg-none/c",
+            Severity::Critical,
+            Outcome::Pass,
+            VerdictLabel::Rejected,
+        );
+        passed.cves = vec!["CVE-2022-23540".to_string()];
+        let page = render(&Matrix::new(&[report("alpha", vec![failed, passed])]));
+        assert!(
+            page.contains("<div class=\"cves\">CVE-2015-9235</div>"),
+            "{page}"
+        );
+        // A passing row keeps them in its details and its search text only.
+        assert!(!page.contains("<div class=\"cves\">CVE-2022-23540"));
+        assert!(page.contains("<dt>cves</dt><dd>CVE-2022-23540</dd>"));
+        assert!(page.contains("cve-2022-23540"));
     }
 
     #[test]

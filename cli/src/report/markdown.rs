@@ -115,6 +115,9 @@ pub fn render(report: &Report) -> String {
                 escape(&r.detail),
                 escape(&r.refs.join(", "))
             );
+            if !r.cves.is_empty() {
+                let _ = writeln!(out, "  - cves: {}", escape(&r.cves.join(", ")));
+            }
         }
     }
     let expected: Vec<&CaseResult> = report
@@ -125,7 +128,17 @@ pub fn render(report: &Report) -> String {
     if !expected.is_empty() {
         let _ = writeln!(out, "\n## Expected failures (listed in the manifest)\n");
         for r in expected {
-            let _ = writeln!(out, "- `{}` ({}): {}", r.id, r.severity, escape(&r.detail));
+            let cves = match r.cves.is_empty() {
+                true => String::new(),
+                false => format!(" ({})", escape(&r.cves.join(", "))),
+            };
+            let _ = writeln!(
+                out,
+                "- `{}` ({}){cves}: {}",
+                r.id,
+                r.severity,
+                escape(&r.detail)
+            );
         }
     }
     for (outcome, heading) in [
@@ -484,6 +497,7 @@ mod tests {
             VerdictLabel::Accepted,
         );
         failed.title = "alg none *accepted*".to_string();
+        failed.cves = vec!["CVE-2015-9235".to_string()];
         let r = report(
             "lib",
             vec![
@@ -515,7 +529,7 @@ mod tests {
             "{text}"
         );
         assert!(text.contains(
-            "- **FAIL** `alg-none/b` (critical, level rfc): alg none \\*accepted\\*\n  - expected: reject\n  - got: accepted: accepted for alg-none/b\n  - refs: RFC7515#section-4.1.1"
+            "- **FAIL** `alg-none/b` (critical, level rfc): alg none \\*accepted\\*\n  - expected: reject\n  - got: accepted: accepted for alg-none/b\n  - refs: RFC7515#section-4.1.1\n  - cves: CVE-2015-9235"
         ), "{text}");
     }
 }

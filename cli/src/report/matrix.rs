@@ -111,6 +111,8 @@ pub struct Row {
     pub level: Level,
     /// The reference whose sentence sets the level.
     pub basis: String,
+    /// The public advisories behind the case (its references and the advisory register).
+    pub cves: Vec<String>,
     /// Whether the verifiers that ran the case behaved differently.
     pub discriminating: bool,
     /// One cell per verifier, in the matrix's column order.
@@ -184,6 +186,7 @@ impl Matrix {
                     expected: r.expected.clone(),
                     level: r.level,
                     basis: r.basis.clone(),
+                    cves: r.cves.clone(),
                     discriminating: false,
                     cells: vec![Cell::absent(); reports.len()],
                 });
@@ -318,6 +321,7 @@ pub(crate) mod tests {
             defined_at: String::new(),
             peak_rss_kib: None,
             rss_growth_kib: None,
+            cves: Vec::new(),
         }
     }
 

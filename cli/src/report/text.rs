@@ -53,7 +53,14 @@ pub fn render(report: &Report) -> String {
         let _ = writeln!(out);
         let _ = writeln!(out, "expected failures (listed in the manifest):");
         for r in expected {
-            let _ = writeln!(out, "  {} [{}] {}", r.id, r.severity, r.title);
+            let _ = writeln!(
+                out,
+                "  {} [{}] {}{}",
+                r.id,
+                r.severity,
+                r.title,
+                advisories_suffix(r)
+            );
         }
     }
     let unconfirmed: Vec<&CaseResult> = report
@@ -180,7 +187,53 @@ fn write_problem(out: &mut String, r: &CaseResult) {
         let _ = writeln!(out, "       memory:   {}", memory(r));
     }
     let _ = writeln!(out, "       refs:     {}", r.refs.join(", "));
+    if !r.cves.is_empty() {
+        let _ = writeln!(out, "       cves:     {}", r.cves.join(", "));
+    }
     if !r.defined_at.is_empty() {
         let _ = writeln!(out, "       defined:  {}", r.defined_at);
+    }
+}
+
+/// ` (CVE-…, …)` naming the advisories behind a case, or nothing.
+fn advisories_suffix(r: &CaseResult) -> String {
+    if r.cves.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", r.cves.join(", "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::matrix::tests::{report, result};
+    use jwt_conformance::outcome::VerdictLabel;
+
+    #[test]
+    fn failures_and_expected_failures_name_their_advisories() {
+        let mut failed = result(
+            "alg-none/b",
+            Severity::Critical,
+            Outcome::Fail,
+            VerdictLabel::Accepted,
+        );
+        failed.cves = vec!["CVE-2015-9235".to_string(), "CVE-2022-23540".to_string()];
+        let mut listed = result(
+            "alg-none/c",
+            Severity::Critical,
+            Outcome::ExpectedFailure,
+            VerdictLabel::Accepted,
+        );
+        listed.cves = vec!["CVE-2018-1000531".to_string()];
+        let text = render(&report("lib", vec![failed, listed]));
+        assert!(
+            text.contains("       cves:     CVE-2015-9235, CVE-2022-23540\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("  alg-none/c [critical] title of alg-none/c (CVE-2018-1000531)\n"),
+            "{text}"
+        );
     }
 }

@@ -238,11 +238,19 @@ pub fn matching(ctx: &Context, pattern: Option<&str>) -> Vec<Case> {
         .collect()
 }
 
-/// Whether a case of class `name` can have an id containing `pattern`.
+/// Whether a case of class `name` can have an id (or a reference) containing `pattern`.
+/// Only a pattern whose part before a `/` could end a class name narrows the classes; a
+/// reference such as a URL selects from every class.
 pub fn class_may_match(name: &str, pattern: Option<&str>) -> bool {
     match pattern.and_then(|p| p.split_once('/')) {
-        Some((before, _)) => name.ends_with(before),
-        None => true,
+        Some((before, _))
+            if before
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') =>
+        {
+            name.ends_with(before)
+        }
+        _ => true,
     }
 }
 

@@ -77,11 +77,12 @@ pub fn score(run: &PropertyRun, listed: Option<&str>) -> Scored {
 /// The report line of a scored run.
 pub fn case_result(run: &PropertyRun, scored: Scored) -> CaseResult {
     let p = run.property;
+    let refs: Vec<String> = p.refs().iter().map(|r| r.to_string()).collect();
     CaseResult {
         id: p.id().to_string(),
         class: "property".to_string(),
         severity: p.severity(),
-        refs: p.refs().iter().map(|r| r.to_string()).collect(),
+        refs: refs.clone(),
         expected: p.expected_label().to_string(),
         outcome: scored.outcome,
         verdict: scored.verdict,
@@ -95,5 +96,6 @@ pub fn case_result(run: &PropertyRun, scored: Scored) -> CaseResult {
         defined_at: String::new(),
         peak_rss_kib: None,
         rss_growth_kib: None,
+        cves: crate::cves::advisories_for(p.id(), &refs),
     }
 }

@@ -112,6 +112,10 @@ pub struct CaseResult {
     /// KiB: what answering took. Cases with a memory bound fail when it exceeds the bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rss_growth_kib: Option<u64>,
+    /// The public advisories behind the case: those its references cite and those the
+    /// advisory register maps to it ([`crate::cves`]).
+    #[serde(default)]
+    pub cves: Vec<String>,
 }
 
 impl CaseResult {
@@ -135,6 +139,7 @@ impl CaseResult {
             defined_at: case.defined_at.to_string(),
             peak_rss_kib: scored.memory.map(|m| m.peak_rss_kib),
             rss_growth_kib: scored.memory.map(|m| m.growth_kib),
+            cves: crate::cves::advisories_for(&case.id, &case.refs),
         }
     }
 }
