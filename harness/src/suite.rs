@@ -349,7 +349,15 @@ impl Suite {
                 stopped: Some(Observation::Skipped(why.unwrap_or_default())),
             },
         };
-        score_scenario(case, scenario, &run, self.scoring, listed)
+        let mut scored = score_scenario(case, scenario, &run, self.scoring, listed);
+        // The issuer's port changes from run to run; reports of two runs stay the same.
+        if let Ok(issuer) = self.issuer() {
+            let texts = [&mut scored.reason, &mut scored.detail];
+            for text in texts.into_iter().chain(scored.warning.as_mut()) {
+                *text = text.replace(issuer.base_url(), "http://127.0.0.1:PORT");
+            }
+        }
+        scored
     }
 
     /// One line per catalogue case, sorted: `id outcome verdict`, the verdict of a
