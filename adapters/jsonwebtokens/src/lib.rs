@@ -122,6 +122,7 @@ impl Adapter for JsonwebtokensAdapter {
     }
 
     fn prepare(&self, policy: &Policy) -> Result<Box<dyn Verifier>, Verdict> {
+        policy.without_profile("jsonwebtokens")?;
         if policy.typ.is_some() {
             return Err(Verdict::unsupported("jsonwebtokens has no `typ` check"));
         }

@@ -173,6 +173,7 @@ impl Adapter for JwtAdapter {
     }
 
     fn prepare(&self, policy: &Policy) -> Result<Box<dyn Verifier>, Verdict> {
+        policy.without_profile("jwt")?;
         let unsupported = |why: &str| Err(Verdict::unsupported(why.to_string()));
         if policy.issuer.is_some() {
             return unsupported("jwt checks no issuer");

@@ -64,6 +64,7 @@ impl Adapter for JwtkAdapter {
     }
 
     fn prepare(&self, policy: &Policy) -> Result<Box<dyn Verifier>, Verdict> {
+        policy.without_profile("jwtk")?;
         let Some(remote) = &policy.jwks else {
             return Err(Verdict::unsupported(
                 "this adapter runs jwtk's RemoteJwksVerifier, so only policies with a remote key set",
