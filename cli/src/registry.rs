@@ -30,6 +30,11 @@ pub struct Wrapper {
     pub version: String,
     /// A path (relative to the root, or absolute) that exists once it is installed.
     pub check: String,
+    /// Cases on which the library itself ends the wrapper's process (an abort inside
+    /// the library, not a wrapper fault), each with what happens; the wrappers' test
+    /// holds both ways.
+    #[serde(default)]
+    pub library_crashes: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Deserialize)]
@@ -166,6 +171,7 @@ mod tests {
             package: "demo".to_string(),
             version: "1".to_string(),
             check: "adapters/process/demo/.venv/bin/python".to_string(),
+            library_crashes: Default::default(),
         };
         let Err(e) = wrapper.check_installed(&repo_root()) else {
             panic!("nothing is installed for the demo wrapper");
@@ -187,6 +193,7 @@ mod tests {
             package: "jose".to_string(),
             version: "1".to_string(),
             check: "x".to_string(),
+            library_crashes: Default::default(),
         };
         let command = wrapper.command_from(&root);
         assert!(command.starts_with("node "), "{command}");

@@ -10,6 +10,7 @@ use common::{jwt_conformance, repo, show};
 use libtest_mimic::{Arguments, Failed, Trial};
 use serde::Deserialize;
 use serde_json::Value;
+use std::collections::BTreeMap;
 
 /// A wrapper as the registry lists it (the fields these tests use).
 #[derive(Clone, Debug, Deserialize)]
@@ -21,6 +22,8 @@ struct Wrapper {
     package: String,
     version: String,
     check: String,
+    #[serde(default)]
+    library_crashes: BTreeMap<String, String>,
 }
 
 #[derive(Deserialize)]
@@ -178,6 +181,7 @@ fn full_run(wrapper: &Wrapper) -> Result<(), Failed> {
     for r in results {
         let verdict = r["verdict"].as_str().unwrap_or("");
         let detail = r["detail"].as_str().unwrap_or("");
+        let id = r["id"].as_str().unwrap_or("");
         if !matches!(
             verdict,
             "accepted" | "rejected" | "unsupported" | "panicked" | "timed_out"
@@ -185,11 +189,22 @@ fn full_run(wrapper: &Wrapper) -> Result<(), Failed> {
             problems.push(format!("no verdict: {r}"));
         } else if detail.contains("garbage reply") {
             problems.push(format!("protocol error: {}: {detail:.300}", r["id"]));
-        } else if verdict == "panicked" && r["id"].as_str().unwrap_or("").starts_with("format/") {
+        } else if let Some(why) = wrapper.library_crashes.get(id) {
+            if verdict != "panicked" {
+                problems.push(format!(
+                    "{id} is listed as a library crash ({why}) but got {verdict}: remove it"
+                ));
+            }
+        } else if verdict == "panicked" && id.starts_with("format/") {
             problems.push(format!(
                 "the wrapper died on a malformed token: {}: {detail:.300}",
                 r["id"]
             ));
+        }
+    }
+    for id in wrapper.library_crashes.keys() {
+        if !results.iter().any(|r| r["id"] == id.as_str()) {
+            problems.push(format!("{id} is listed as a library crash but is no case"));
         }
     }
     if problems.is_empty() {
