@@ -50,6 +50,8 @@ enum Command {
 enum ListFormat {
     Text,
     Json,
+    /// The case index committed as docs/cases.md: every id with where it is defined.
+    Markdown,
 }
 
 /// A command's failure: exit status 2 with one line naming what is wrong.
@@ -59,7 +61,11 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Adapters => commands::adapters::run(),
-        Command::List { format } => commands::list::run(matches!(format, ListFormat::Json)),
+        Command::List { format } => commands::list::run(match format {
+            ListFormat::Text => commands::list::Format::Text,
+            ListFormat::Json => commands::list::Format::Json,
+            ListFormat::Markdown => commands::list::Format::Markdown,
+        }),
         Command::Explain { case_id } => commands::explain::run(&case_id),
         Command::Run(args) => commands::run::run(args),
         Command::Compare(args) => commands::compare::run(args),

@@ -5,9 +5,18 @@ use jwt_conformance::{catalogue, Context};
 use serde_json::json;
 use std::process::ExitCode;
 
-pub fn run(as_json: bool) -> Result<ExitCode, UsageError> {
+/// How `list` writes the catalogue.
+pub enum Format {
+    Text,
+    Json,
+    Markdown,
+}
+
+pub fn run(format: Format) -> Result<ExitCode, UsageError> {
     let cases = catalogue::cases(&Context::listing());
-    let text = if as_json {
+    let text = if let Format::Markdown = format {
+        index(&cases)
+    } else if let Format::Json = format {
         let items: Vec<_> = cases
             .iter()
             .map(|c| {
@@ -44,4 +53,27 @@ pub fn run(as_json: bool) -> Result<ExitCode, UsageError> {
     };
     crate::emit(&text, None)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// docs/cases.md: every case id, literally, beside the file and line that define it, so
+/// that an id assembled from parts in its class's module is still found by grep.
+fn index(cases: &[jwt_conformance::case::Case]) -> String {
+    let mut text = String::from(
+        "# Cases\n\nEvery case of the catalogue, with its level, severity, expectation and the \
+         source line that defines it. Regenerate with\n\n```sh\n\
+         jwt-conformance list --format markdown > docs/cases.md\n```\n\n\
+         `jwt-conformance explain ID` shows one case whole.\n\n\
+         | id | level | severity | expected | defined at |\n|---|---|---|---|---|\n",
+    );
+    for c in cases {
+        text.push_str(&format!(
+            "| `{}` | {} | {} | {} | {} |\n",
+            c.id,
+            c.level.as_str(),
+            c.severity.as_str(),
+            c.expected.label(),
+            c.defined_at
+        ));
+    }
+    text
 }
