@@ -27,6 +27,7 @@ pub mod manifest;
 pub mod memory;
 pub mod oracles;
 pub mod outcome;
+mod parallel;
 pub mod policy;
 pub mod profiles;
 pub mod properties;

@@ -11,6 +11,7 @@ use crate::forge;
 use crate::issuer::{Issuer, Limits};
 use crate::manifest::{Manifest, ManifestError};
 use crate::outcome::{score, score_scenario, Observed, Scored, VerdictLabel};
+use crate::parallel;
 use crate::policy::Profile;
 use crate::profiles;
 use crate::properties::{self, Property, PropertyConfig};
@@ -166,11 +167,11 @@ impl Suite {
                 .filter(|c| self.profile.is_none() || profiles::CLASSES.contains(&c.name))
                 .map(|c| c.name)
                 .collect();
-            let cases = catalogue::CLASSES
+            let selected: Vec<&catalogue::Class> = catalogue::CLASSES
                 .iter()
                 .filter(|c| classes.contains(&c.name))
-                .flat_map(|c| (c.build)(&ctx))
                 .collect();
+            let cases = catalogue::build(&ctx, &selected);
             Built {
                 info,
                 ctx,
@@ -402,40 +403,13 @@ impl Suite {
             None => self.run_property(properties[i - cases.len()]),
         };
         let threads = if self.adapter.concurrent() {
-            std::thread::available_parallelism().map_or(1, usize::from)
+            parallel::threads()
         } else {
             1
         };
-        let results = in_order(jobs, threads, job);
+        let results = parallel::in_order(jobs, threads, job);
         Ok(Report::new(info, self.scoring, results))
     }
-}
-
-/// `job(0)`, …, `job(n - 1)` on `threads` threads, results in index order.
-fn in_order<T: Send>(n: usize, threads: usize, job: impl Fn(usize) -> T + Sync) -> Vec<T> {
-    if threads <= 1 || n <= 1 {
-        return (0..n).map(job).collect();
-    }
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let slots: Mutex<Vec<Option<T>>> = Mutex::new((0..n).map(|_| None).collect());
-    std::thread::scope(|s| {
-        for _ in 0..threads.min(n) {
-            s.spawn(|| loop {
-                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                if i >= n {
-                    break;
-                }
-                let result = job(i);
-                slots.lock().unwrap_or_else(PoisonError::into_inner)[i] = Some(result);
-            });
-        }
-    });
-    slots
-        .into_inner()
-        .unwrap_or_else(PoisonError::into_inner)
-        .into_iter()
-        .flatten()
-        .collect()
 }
 
 /// Whether the case's header mentions a URL under `base`.
