@@ -220,20 +220,30 @@ pub const CLASSES: &[Class] = &[
 
 /// Every case of the catalogue, built for `ctx`, in a stable order.
 pub fn cases(ctx: &Context) -> Vec<Case> {
-    CLASSES
-        .iter()
-        .flat_map(|class| (class.build)(ctx))
-        .collect()
+    build(ctx, &CLASSES.iter().collect::<Vec<_>>())
+}
+
+/// The cases of `classes`, in their order. Classes are built on every core: building
+/// one signs, encrypts and compresses its tokens, and no class depends on another.
+pub fn build(ctx: &Context, classes: &[&Class]) -> Vec<Case> {
+    crate::parallel::in_order(classes.len(), crate::parallel::threads(), |i| {
+        (classes[i].build)(ctx)
+    })
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 /// The cases whose id contains `pattern` (every case when `None`), building only the
 /// classes that can hold such an id: a pattern with a `/` names the end of a class
 /// before it. Building a class signs its tokens, so a narrow pattern is a quick run.
 pub fn matching(ctx: &Context, pattern: Option<&str>) -> Vec<Case> {
-    CLASSES
+    let classes: Vec<&Class> = CLASSES
         .iter()
         .filter(|class| class_may_match(class.name, pattern))
-        .flat_map(|class| (class.build)(ctx))
+        .collect();
+    build(ctx, &classes)
+        .into_iter()
         .filter(|case| pattern.is_none_or(|p| case.id.contains(p)))
         .collect()
 }
@@ -258,6 +268,31 @@ pub fn class_may_match(name: &str, pattern: Option<&str>) -> bool {
 mod tests {
     use super::*;
     use std::collections::HashSet;
+
+    #[test]
+    fn every_signature_search_has_its_answer_in_the_table() {
+        // The searched claims must not depend on the clock: a system clock's time too.
+        let system = Context {
+            now: crate::context::FIXED_NOW + 98_765_432,
+            clock: crate::Clock::System,
+            ..Context::listing()
+        };
+        for ctx in [Context::listing(), system] {
+            cases(&ctx);
+        }
+        let missing: Vec<String> = crate::forge::draft::searched()
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .filter(|(what, _, _)| !what.starts_with("test-"))
+            .map(|(what, digest, jti)| format!("    (\"{what}\", \"{digest}\", {jti}),"))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "searches ran: add their answers to KNOWN_SEARCHES in harness/src/forge/draft.rs:\n{}",
+            missing.join("\n")
+        );
+    }
 
     #[test]
     fn ids_are_unique_lower_case_and_stable_across_contexts() {

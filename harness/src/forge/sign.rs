@@ -8,6 +8,8 @@ use hmac::{KeyInit, Mac};
 use rand_chacha::rand_core::SeedableRng;
 use sha2::{Digest, Sha256, Sha384, Sha512};
 use signature::{Signer, Verifier};
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock, PoisonError};
 
 fn key_err(alg: Alg, e: impl std::fmt::Display) -> KeyError {
     KeyError(format!("{alg}: {e}"))
@@ -37,8 +39,36 @@ fn pss_salt(input: &[u8], len: usize) -> Vec<u8> {
     salt
 }
 
-/// Signs `input` with `alg` using the private `key`.
+/// Signs `input` with `alg` using the private `key`. Asymmetric signatures are kept for
+/// the life of the process: many cases share a token (a positive control, a valid token
+/// made into an attack in several ways), and an RSA or ECDSA signature costs a hundred
+/// times an HMAC. Every signature here is deterministic (PSS salts and ECDSA nonces
+/// derive from the input), so a kept one is the one signing again would give.
 pub fn sign(alg: Alg, key: &Jwk, input: &[u8]) -> Result<Vec<u8>, KeyError> {
+    if matches!(alg, Alg::HS256 | Alg::HS384 | Alg::HS512) {
+        return sign_uncached(alg, key, input);
+    }
+    type Signatures = HashMap<(Alg, String, [u8; 32]), Vec<u8>>;
+    static SIGNATURES: OnceLock<Mutex<Signatures>> = OnceLock::new();
+    // The whole JWK names the key: a case may alter any member of a fixture.
+    let id = (alg, format!("{key:?}"), Sha256::digest(input).into());
+    let signatures = SIGNATURES.get_or_init(Default::default);
+    if let Some(sig) = signatures
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .get(&id)
+    {
+        return Ok(sig.clone());
+    }
+    let sig = sign_uncached(alg, key, input)?;
+    signatures
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .insert(id, sig.clone());
+    Ok(sig)
+}
+
+fn sign_uncached(alg: Alg, key: &Jwk, input: &[u8]) -> Result<Vec<u8>, KeyError> {
     let sig = match alg {
         Alg::HS256 | Alg::HS384 | Alg::HS512 => hmac(alg, &key.hmac_secret()?, input),
         Alg::RS256 | Alg::RS384 | Alg::RS512 | Alg::PS256 | Alg::PS384 | Alg::PS512 => {
