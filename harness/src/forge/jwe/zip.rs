@@ -38,25 +38,49 @@ pub fn inflate(data: &[u8], max_len: usize) -> Result<Vec<u8>, JweError> {
 /// claims set as `prefix` and `b' '` as `fill` the inflated content is still valid JSON
 /// (RFC 8259 allows trailing whitespace), so only a size limit stops it.
 ///
-/// It is built by streaming the fill through the encoder in 64 KiB chunks: the forge
-/// never holds the inflated content. DEFLATE cannot compress better than about 1032:1,
-/// so 250 KB inflated takes about 250 octets here and 100 MB about 100 KB.
+/// The forge holds and compresses at most a mebibyte of the inflated content. DEFLATE
+/// cannot compress better than about 1032:1, so 250 KB inflated takes about 250 octets
+/// here and 100 MB about 100 KB.
 pub fn deflate_bomb(prefix: &[u8], fill: u8, inflated_len: u64) -> Vec<u8> {
-    const CHUNK: usize = 64 * 1024;
-    let mut encoder = DeflateEncoder::new(Vec::new(), Compression::best());
-    encoder
-        .write_all(prefix)
-        .expect("writing to a Vec cannot fail");
-    let chunk = [fill; CHUNK];
-    let mut left = inflated_len.saturating_sub(prefix.len() as u64);
-    while left > 0 {
-        let n = left.min(CHUNK as u64) as usize;
-        encoder
-            .write_all(&chunk[..n])
-            .expect("writing to a Vec cannot fail");
-        left -= n as u64;
+    use miniz_oxide::deflate::core::TDEFLFlush;
+    const PIECE: usize = 1 << 20;
+    let fill_len = inflated_len.saturating_sub(prefix.len() as u64);
+    let (whole, rest) = (fill_len / PIECE as u64, (fill_len % PIECE as u64) as usize);
+    // Each part ends with a full flush: byte-aligned, no back-reference into what came
+    // before, and the block not the last. So one compressed mebibyte of fill, repeated,
+    // is what compressing the whole stream would give, at the cost of one mebibyte.
+    let mut out = compressed_part(prefix, TDEFLFlush::Full);
+    if whole > 0 {
+        let piece = compressed_part(&vec![fill; PIECE], TDEFLFlush::Full);
+        for _ in 0..whole {
+            out.extend_from_slice(&piece);
+        }
     }
-    encoder.finish().expect("writing to a Vec cannot fail")
+    out.extend(compressed_part(&vec![fill; rest], TDEFLFlush::Finish));
+    out
+}
+
+/// `data` as raw DEFLATE from a fresh compressor at the best level, with the run-length
+/// strategy (a fill is one repeated byte: matches at distance 1 are all there is), ended
+/// by `flush`.
+fn compressed_part(data: &[u8], flush: miniz_oxide::deflate::core::TDEFLFlush) -> Vec<u8> {
+    use miniz_oxide::deflate::core::{
+        compress_to_output, create_comp_flags_from_zip_params, CompressionStrategy,
+        CompressorOxide, TDEFLStatus,
+    };
+    // Negative window bits: raw DEFLATE, no zlib wrapper.
+    let flags = create_comp_flags_from_zip_params(9, -15, CompressionStrategy::RLE as i32);
+    let mut compressor = CompressorOxide::new(flags);
+    let mut out = Vec::new();
+    let (status, consumed) = compress_to_output(&mut compressor, data, flush, |bytes| {
+        out.extend_from_slice(bytes);
+        true
+    });
+    assert!(
+        matches!(status, TDEFLStatus::Okay | TDEFLStatus::Done) && consumed == data.len(),
+        "compressing into a Vec cannot fail"
+    );
+    out
 }
 
 #[cfg(test)]
@@ -70,6 +94,18 @@ mod tests {
         assert_eq!(inflate(&deflate(data), data.len()).unwrap(), data);
         assert!(inflate(&deflate(data), data.len() - 1).is_err());
         assert!(inflate(b"\xff\xff\xff", 100).is_err());
+    }
+
+    #[test]
+    fn a_bomb_of_several_mebibytes_is_its_pieces_joined() {
+        let prefix = br#"{"sub":"bomb"}"#;
+        let size = (5 << 20) / 2 + 7;
+        let bomb = deflate_bomb(prefix, b' ', size);
+        let inflated = inflate(&bomb, size as usize).unwrap();
+        assert_eq!(inflated.len() as u64, size);
+        assert!(inflated.starts_with(prefix));
+        assert!(inflated[prefix.len()..].iter().all(|&b| b == b' '));
+        assert!(bomb.len() < 5_000, "{} octets", bomb.len());
     }
 
     #[test]
