@@ -543,7 +543,7 @@ fn judge_rejection(expected: &Expected, kind: RejectKind, message: &str) -> Judg
 }
 
 fn judge_acceptance(token: &str, expected: &Expected, claims: &Map<String, Value>) -> Judgement {
-    let got = format!("accepted with claims {}", Value::Object(claims.clone()));
+    let got = format!("accepted with claims {}", shown(claims));
     let accepted = |passed, reason: &str, detail| {
         Judgement::new(VerdictLabel::Accepted, reason, passed, detail)
     };
@@ -555,7 +555,7 @@ fn judge_acceptance(token: &str, expected: &Expected, claims: &Map<String, Value
                 "claims differ",
                 format!(
                     "expected accept with claims {}, but {got}: {diff}",
-                    Value::Object(wanted.clone())
+                    shown(wanted)
                 ),
             ),
         },
@@ -568,7 +568,7 @@ fn judge_acceptance(token: &str, expected: &Expected, claims: &Map<String, Value
                     format!(
                         "either answer is allowed ({why}), but an acceptance must hand back the signed \
                          claims as the RFCs resolve them, {}; {got}: {diff}",
-                        Value::Object(signed)
+                        shown(&signed)
                     ),
                 ),
             },
@@ -595,6 +595,34 @@ fn judge_acceptance(token: &str, expected: &Expected, claims: &Map<String, Value
         ),
     }
 }
+
+/// Claims as JSON for a report, cut after [`SHOWN_OCTETS`]: a megabyte claim set is
+/// named, not copied into every message (and serialised only as far as it is shown).
+fn shown(claims: &Map<String, Value>) -> String {
+    struct Bounded(Vec<u8>);
+    impl std::io::Write for Bounded {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if self.0.len() + buf.len() > SHOWN_OCTETS {
+                return Err(std::io::ErrorKind::WriteZero.into());
+            }
+            self.0.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut out = Bounded(Vec::new());
+    let whole = serde_json::to_writer(&mut out, claims).is_ok();
+    let mut text = String::from_utf8_lossy(&out.0).into_owned();
+    if !whole {
+        text.push_str("… (cut)");
+    }
+    text
+}
+
+/// How much of a claim set a message shows.
+const SHOWN_OCTETS: usize = 4096;
 
 /// The claims of a compact JWS as the RFCs resolve them (see
 /// [`json::resolved_claims`]); its payload segment read with the padding and trailing
