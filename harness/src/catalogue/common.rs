@@ -16,6 +16,23 @@ pub fn valid_claims(ctx: &Context) -> Value {
     })
 }
 
+/// Valid claims that do not depend on the clock: issued at the injectable clock's time
+/// and expiring a century later, so they are valid under every clock. A case whose token
+/// comes from a search over signatures (see [`claims_with_jti`](crate::forge::draft::claims_with_jti))
+/// uses them, so that the search's answer is known in advance rather than run again
+/// whenever the system clock moves.
+pub fn timeless_claims() -> Value {
+    json!({
+        "iss": "https://issuer.example",
+        "sub": "conformance-subject",
+        "iat": crate::context::FIXED_NOW,
+        "exp": crate::context::FIXED_NOW + CENTURY,
+    })
+}
+
+/// A hundred years of 365 days, in seconds.
+const CENTURY: i64 = 100 * 365 * 86_400;
+
 /// A policy trusting the fixture keys `key_names` for `algs`, requiring `exp`.
 pub fn policy(ctx: &Context, algs: &[Alg], key_names: &[&str]) -> Policy {
     Policy::new(keys::public_set(key_names), algs.to_vec(), ctx.policy_now())

@@ -22,13 +22,12 @@
 
 use crate::alg::Alg;
 use crate::case::{Case, CaseBuilder, Severity};
-use crate::catalogue::common::{policy_for, valid_claims};
+use crate::catalogue::common::{policy_for, timeless_claims, valid_claims};
 use crate::context::Context;
 use crate::forge::draft::{claims_with_jti, Draft};
 use crate::forge::ecdsa_sig::{self, Ber, Curve};
 use crate::forge::keys;
 use crate::verdict::RejectKind;
-use serde_json::Value;
 
 const REFS: [&str; 1] = ["RFC7518#section-3.4"];
 
@@ -141,7 +140,7 @@ fn curve_cases(ctx: &Context, curve: Curve) -> Vec<Case> {
     // P-521 (whose 66-octet R has 7 spare bits), but ~256 slow P-384 signatures, seconds
     // per build of the catalogue; P-256 and P-521 cover the length check.
     if alg != Alg::ES384 {
-        out.push(leading_zero_stripped(ctx, curve, &claims));
+        out.push(leading_zero_stripped(ctx, curve));
     }
 
     out.extend(plus_order(ctx, curve, &plain, &valid, &control));
@@ -270,12 +269,12 @@ fn plus_order(
 
 /// A valid signature whose R starts with a zero octet (jti chosen to make it so), sent
 /// without that octet.
-fn leading_zero_stripped(ctx: &Context, curve: Curve, claims: &Value) -> Case {
+fn leading_zero_stripped(ctx: &Context, curve: Curve) -> Case {
     let alg = curve.alg;
     let key = keys::default_key_name(alg);
     let len = curve.scalar_len;
     let search = format!("{}-r-with-leading-zero", alg.slug());
-    let zero_claims = claims_with_jti(&search, claims, |c| {
+    let zero_claims = claims_with_jti(&search, &timeless_claims(), |c| {
         Draft::usual(alg, c).signature(alg, key)[0] == 0
     });
     let zero = Draft::usual(alg, &zero_claims);

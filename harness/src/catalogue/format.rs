@@ -26,7 +26,9 @@
 use crate::alg::Alg;
 use crate::b64;
 use crate::case::{Case, CaseBuilder, Severity};
-use crate::catalogue::common::{claims_with, default_header, policy_for, valid_claims};
+use crate::catalogue::common::{
+    claims_with, default_header, policy_for, timeless_claims, valid_claims,
+};
 use crate::context::Context;
 use crate::forge::{self, keys};
 use crate::verdict::RejectKind;
@@ -179,7 +181,7 @@ fn signature_characters(ctx: &Context) -> Vec<Case> {
     // A MAC whose base64url holds both '-' and '_', so the standard alphabet changes both.
     let marked_claims = crate::forge::draft::claims_with_jti(
         "hs256-signature-with-both-url-safe-characters",
-        &valid_claims(ctx),
+        &timeless_claims(),
         |c| {
             let sig = Parts {
                 header: default_header(ALG).to_string().into_bytes(),

@@ -10,7 +10,7 @@
 
 use crate::alg::Alg;
 use crate::case::{Case, Severity};
-use crate::catalogue::common::{policy, valid_claims};
+use crate::catalogue::common::{policy, timeless_claims};
 use crate::context::Context;
 use crate::forge::draft::{claims_with_jti, Draft};
 use crate::forge::ecdsa_sig::der_length;
@@ -174,7 +174,7 @@ fn build(ctx: &Context, v: &Variant) -> Case {
         raw.cube_root_forgery(&prefix, &suffix, |middle| !nonzero || !middle.contains(&0))
     };
     // The cube root modulo 2^m needs an odd suffix: choose a jti that makes it odd.
-    let claims = claims_with_jti(&format!("rsa-pkcs1-{}", v.name), &valid_claims(ctx), |c| {
+    let claims = claims_with_jti(&format!("rsa-pkcs1-{}", v.name), &timeless_claims(), |c| {
         forge(c).is_some()
     });
     let draft = Draft::json(&header, &claims);

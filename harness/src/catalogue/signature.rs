@@ -14,7 +14,7 @@
 
 use crate::alg::{Alg, KeyFamily};
 use crate::case::{Case, CaseBuilder, Severity};
-use crate::catalogue::common::{policy_for, valid_claims};
+use crate::catalogue::common::{policy_for, timeless_claims, valid_claims};
 use crate::context::Context;
 use crate::forge::draft::{claims_with_jti, Draft};
 use crate::forge::keys;
@@ -291,9 +291,11 @@ fn rsa_integer_encodings(ctx: &Context, claims: &Value) -> Vec<Case> {
     let k = raw.modulus_len();
     let mut out = Vec::new();
 
-    let leading_zero = claims_with_jti("rs256-signature-with-leading-zero", claims, |c| {
-        Draft::usual(Alg::RS256, c).signature(Alg::RS256, key)[0] == 0
-    });
+    let leading_zero = claims_with_jti(
+        "rs256-signature-with-leading-zero",
+        &timeless_claims(),
+        |c| Draft::usual(Alg::RS256, c).signature(Alg::RS256, key)[0] == 0,
+    );
     let zero_draft = Draft::usual(Alg::RS256, &leading_zero);
     let valid = zero_draft.signature(Alg::RS256, key);
     out.push(

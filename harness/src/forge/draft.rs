@@ -6,7 +6,6 @@
 use crate::alg::Alg;
 use crate::forge::{assemble, header_for, keys, sign, signing_input};
 use serde_json::{json, Value};
-use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
 /// The usual header `{"alg":…,"typ":"JWT","kid":…}` naming the fixture `key_name`, with
@@ -66,30 +65,79 @@ impl Draft {
 /// `claims` plus a `jti` (a decimal counter as a string, RFC 7519 4.1.7), the first
 /// (counting from "0") for which `wanted` holds:
 /// how a case finds a token whose signature happens to have a property (a leading zero
-/// octet, an odd hash) without any randomness. `what` names the search; its result is
-/// remembered per `what` and `claims`, because a search may take hundreds of signatures
-/// and the catalogue is built more than once per process.
+/// octet, an odd hash) without any randomness. `what` names the search. A search may
+/// take hundreds of RSA signatures, so its answer is read from [`KNOWN_SEARCHES`] when
+/// the table has it (and `wanted` confirms it: one signature), and otherwise searched
+/// for and remembered for the process.
 pub fn claims_with_jti(what: &str, claims: &Value, wanted: impl Fn(&Value) -> bool) -> Value {
-    static FOUND: OnceLock<Mutex<HashMap<(String, String), u64>>> = OnceLock::new();
     let with = |jti: u64| {
         let mut c = claims.clone();
         c["jti"] = Value::from(jti.to_string());
         c
     };
+    let digest = claims_digest(claims);
+    if let Some(&(_, _, jti)) = KNOWN_SEARCHES
+        .iter()
+        .find(|(w, d, _)| *w == what && *d == digest)
+    {
+        if wanted(&with(jti)) {
+            return with(jti);
+        }
+    }
     // Held during the search, so concurrent builds of the catalogue search once.
-    let mut found = FOUND
-        .get_or_init(Default::default)
-        .lock()
-        .unwrap_or_else(|e| e.into_inner());
-    let jti = *found
-        .entry((what.to_string(), claims.to_string()))
-        .or_insert_with(|| {
-            (0..)
+    let mut searched = searched().lock().unwrap_or_else(|e| e.into_inner());
+    let jti = match searched.iter().find(|(w, d, _)| *w == what && *d == digest) {
+        Some(&(_, _, jti)) => jti,
+        None => {
+            let jti = (0..)
                 .find(|&jti| wanted(&with(jti)))
-                .expect("an unbounded search ends when it finds")
-        });
+                .expect("an unbounded search ends when it finds");
+            searched.push((what.to_string(), digest, jti));
+            jti
+        }
+    };
     with(jti)
 }
+
+/// Searches run in this process because [`KNOWN_SEARCHES`] did not have their answer:
+/// `(what, claims digest, jti)`.
+pub fn searched() -> &'static Mutex<Vec<(String, String, u64)>> {
+    static SEARCHED: OnceLock<Mutex<Vec<(String, String, u64)>>> = OnceLock::new();
+    SEARCHED.get_or_init(Default::default)
+}
+
+/// The SHA-256 of `claims` as compact JSON, in hex: what [`KNOWN_SEARCHES`] keys on.
+fn claims_digest(claims: &Value) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(claims.to_string().as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The answers of the catalogue's searches: `(what, claims digest, jti)`. A test builds
+/// the catalogue and fails, printing the lines to put here, when any search had to run;
+/// each answer is confirmed by its case's own condition when used, so a wrong line costs
+/// a search, never a wrong token.
+pub const KNOWN_SEARCHES: &[(&str, &str, u64)] = &[
+    ("es256-r-with-leading-zero", TIMELESS, 8),
+    ("es512-r-with-leading-zero", TIMELESS, 1),
+    ("rsa-pkcs1-rs256-garbage-after-digest", TIMELESS, 0),
+    ("rsa-pkcs1-rs384-garbage-after-digest", TIMELESS, 0),
+    ("rsa-pkcs1-rs256-garbage-in-padding", TIMELESS, 2),
+    ("rsa-pkcs1-rs256-garbage-after-algorithm-null", TIMELESS, 2),
+    (
+        "rsa-pkcs1-rs256-garbage-as-algorithm-parameters",
+        TIMELESS,
+        2,
+    ),
+    ("rs256-signature-with-leading-zero", TIMELESS, 32),
+    ("hs256-signature-with-both-url-safe-characters", TIMELESS, 2),
+];
+
+/// The digest of [`timeless_claims`](crate::catalogue::common::timeless_claims), which
+/// every search of the catalogue starts from.
+const TIMELESS: &str = "3b46d7ad7afc20ab84a05952ee4c440112b996df2a11a28f515323a063aca4fb";
 
 #[cfg(test)]
 mod tests {
