@@ -4,6 +4,7 @@
 mod common;
 
 use common::spawn_fixture;
+use jwt_conformance::case::{Level, Scoring};
 use jwt_conformance::{Adapter, Alg, Clock, Outcome, Suite};
 use jwt_conformance_process::reply_timeout_for;
 use std::sync::Arc;
@@ -59,4 +60,42 @@ fn the_catalogue_runs_through_one_python_process() {
     assert!(broken.is_empty(), "{broken:#?}");
     assert_eq!(report.summary.total, report.results.len());
     assert!(report.summary.passed >= 8);
+}
+
+/// A second verifier written apart from the references, taking every choice the RFCs
+/// leave open the permissive way (see the fixture's header): no failure in a default
+/// run, and under `--strict` no case failure outside the `strict` level.
+#[test]
+fn a_lenient_conformant_verifier_fails_nothing_by_default() {
+    for scoring in [Scoring::Default, Scoring::Strict] {
+        let adapter = spawn_fixture("lenient_hs256.py", reply_timeout_for(RUNNER));
+        let report = Suite::new(Arc::new(adapter))
+            .timeout(RUNNER)
+            .scoring(scoring)
+            .run()
+            .unwrap();
+        let failed: Vec<String> = report
+            .results
+            .iter()
+            .filter(|r| r.outcome == Outcome::Fail)
+            // Under --strict a property judges every level at once; the cases name theirs.
+            .filter(|r| {
+                scoring == Scoring::Default
+                    || (r.level != Level::Strict && !r.id.starts_with("property/"))
+            })
+            .map(|r| format!("{} [{}]: {}", r.id, r.level.as_str(), r.detail))
+            .collect();
+        assert!(failed.is_empty(), "{scoring:?}: {failed:#?}");
+        let strict_failures = report
+            .results
+            .iter()
+            .filter(|r| r.outcome == Outcome::Fail)
+            .count();
+        if scoring == Scoring::Strict {
+            assert!(
+                strict_failures > 0,
+                "the lenient choices are visible under --strict"
+            );
+        }
+    }
 }
