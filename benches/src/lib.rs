@@ -13,6 +13,10 @@
 //! | `suite` | `catalogue` or `run` | adapter | the deterministic catalogue; all of `Suite::run` |
 //! | `fuzz-oracle` | target or baseline | `seed-corpus` | one pass of a fuzz target's body over the seed corpus |
 
+/// The line of benches/RESULTS.md after which `bench-table --out` keeps what is there:
+/// measurements taken outside criterion, by hand, with the commands that took them.
+pub const KEPT_MARKER: &str = "<!-- kept by bench-table: measured outside criterion -->";
+
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::{self, Write as _};

@@ -106,9 +106,17 @@ fn main() -> ExitCode {
         date: utc_date(results.newest.unwrap_or_else(SystemTime::now)),
         command: args.command.clone(),
     };
-    let table = render(&results, &machine);
+    let mut table = render(&results, &machine);
     match &args.out {
         Some(path) => {
+            // What was measured from outside criterion (whole command lines, side by
+            // side) is kept from the previous file, below its marker.
+            if let Ok(previous) = std::fs::read_to_string(path) {
+                if let Some(at) = previous.find(jwt_conformance_benches::KEPT_MARKER) {
+                    table.push('\n');
+                    table.push_str(&previous[at..]);
+                }
+            }
             if let Err(e) = std::fs::write(path, &table) {
                 eprintln!("bench-table: cannot write {}: {e}", path.display());
                 return ExitCode::FAILURE;
