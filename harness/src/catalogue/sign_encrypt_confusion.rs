@@ -51,6 +51,7 @@
 //! The strict reference verifies JWSs only: it refuses five segments as `malformed`.
 
 use crate::alg::Alg;
+use crate::b64;
 use crate::case::{Case, CaseBuilder, Severity};
 use crate::catalogue::common::{key_pair_policy, valid_claims};
 use crate::context::Context;
@@ -205,6 +206,12 @@ pub fn cases(ctx: &Context) -> Vec<Case> {
         KeyManagement::EcdhEsA128Kw,
         ContentEncryption::A128Gcm,
     ));
+    out.push(nested_unsecured(
+        ctx,
+        RSA,
+        KeyManagement::RsaOaep256,
+        ContentEncryption::A256Gcm,
+    ));
     out
 }
 
@@ -351,6 +358,48 @@ fn nested(
     .build()
 }
 
+/// A JWE with `cty: JWT` to `target`'s public key around an Unsecured JWT (`alg: none`,
+/// RFC 7519 section 6) of the forged claims: the token pac4j's JwtAuthenticator took
+/// for verified because it decrypted (CVE-2026-29000).
+#[track_caller]
+fn nested_unsecured(
+    ctx: &Context,
+    target: Target,
+    alg: KeyManagement,
+    enc: ContentEncryption,
+) -> Case {
+    let claims = forged_claims(ctx);
+    let inner = format!(
+        "{}.{}.",
+        b64::encode(r#"{"alg":"none"}"#),
+        b64::encode(claims.to_string())
+    );
+    let mut header = usual_header(alg, enc, keys::private(target.key));
+    header["cty"] = "JWT".into();
+    let token = encrypt(target, alg, enc, Some(header), inner.as_bytes());
+    let mut refs: Vec<&str> = REFS.to_vec();
+    refs.extend(["RFC7519#section-6", "CVE-2026-29000"]);
+    case(
+        ctx,
+        target,
+        &format!("{}-cty-jwt-unsecured", slug(alg, enc)),
+        format!("A JWE ({alg}, cty JWT) around an Unsecured JWT (alg none) is rejected"),
+        &claims,
+    )
+    .refs(refs)
+    .severity(Severity::Critical)
+    .sends(format!(
+        "a JWE, alg {alg}, enc {enc}, cty \"JWT\", encrypted to the public key the verifier \
+         trusts for {}; its plaintext is an Unsecured JWT (header {{\"alg\":\"none\"}}, empty \
+         signature) of a claims set with sub \"attacker\"",
+        target.alg
+    ))
+    .requirement(format!("{NESTED_REQ}. {DRAFT}"))
+    .rfc("RFC7519#section-7.2")
+    .token(token)
+    .build()
+}
+
 /// A case under `target`'s key-pair policy, expecting the strict reference's rejection
 /// of five segments; the control is `claims` signed by the trusted key.
 #[track_caller]
@@ -377,7 +426,7 @@ mod tests {
     #[test]
     fn every_token_decrypts_with_the_trusted_key_to_the_forged_claims() {
         let cases = all();
-        assert_eq!(cases.len(), 41);
+        assert_eq!(cases.len(), 42);
         for case in &cases {
             assert_eq!(case.token.split('.').count(), 5, "{}", case.id);
             let key = &case.policy.keys.keys[0];
