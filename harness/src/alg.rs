@@ -11,18 +11,31 @@ use std::str::FromStr;
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Alg {
+    /// HMAC using SHA-256.
     HS256,
+    /// HMAC using SHA-384.
     HS384,
+    /// HMAC using SHA-512.
     HS512,
+    /// RSASSA-PKCS1-v1_5 using SHA-256.
     RS256,
+    /// RSASSA-PKCS1-v1_5 using SHA-384.
     RS384,
+    /// RSASSA-PKCS1-v1_5 using SHA-512.
     RS512,
+    /// RSASSA-PSS using SHA-256 and MGF1 with SHA-256.
     PS256,
+    /// RSASSA-PSS using SHA-384 and MGF1 with SHA-384.
     PS384,
+    /// RSASSA-PSS using SHA-512 and MGF1 with SHA-512.
     PS512,
+    /// ECDSA using P-256 and SHA-256.
     ES256,
+    /// ECDSA using P-384 and SHA-384.
     ES384,
+    /// ECDSA using P-521 and SHA-512.
     ES512,
+    /// EdDSA; the suite signs with Ed25519 only.
     EdDSA,
 }
 

@@ -40,6 +40,7 @@ impl Severity {
         self as usize
     }
 
+    /// The lower-case name reports use: `critical`, `high`, `medium`, `low` or `info`.
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Critical => "critical",
@@ -131,11 +132,20 @@ impl Scoring {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Expected {
     /// Accept, handing back exactly these claims.
-    Accept { claims: Map<String, Value> },
+    Accept {
+        /// The claims the verifier must hand back.
+        claims: Map<String, Value>,
+    },
     /// Reject; `kind` is the reason we expect (a different reason is only a warning).
-    Reject { kind: RejectKind },
+    Reject {
+        /// The rejection reason expected.
+        kind: RejectKind,
+    },
     /// The RFC leaves the choice open; `why` says where.
-    Either { why: String },
+    Either {
+        /// Where the RFC leaves the choice open.
+        why: String,
+    },
 }
 
 impl Expected {
@@ -191,6 +201,7 @@ pub struct Case {
     pub id: String,
     /// One-line title.
     pub title: String,
+    /// How bad a wrong answer is.
     pub severity: Severity,
     /// Sources: `RFC7515#section-4.1.1`, `RFC8725#section-3.1`, `CVE-2015-9235`, …
     pub refs: Vec<String>,
@@ -202,12 +213,14 @@ pub struct Case {
     pub token: String,
     /// The policy the verifier is prepared with.
     pub policy: Policy,
+    /// What the standard demands of the verifier.
     pub expected: Expected,
     /// How binding `expected` is.
     pub level: Level,
     /// The reference (one of `refs`) whose sentence sets the level: an RFC's MUST for
     /// `rfc`, RFC 8725 for `bcp`, the SHOULD, MAY or convention for `strict`.
     pub basis: String,
+    /// What the adapter must offer for the case to be meaningful.
     pub needs: Needs,
     /// The positive control of a reject or either case: a token that differs from `token`
     /// only in being valid. Both references accept it, which proves the case's token is
@@ -358,6 +371,7 @@ impl CaseBuilder {
     pub fn strict(self, basis: impl Into<String>) -> Self {
         self.level(Level::Strict, basis)
     }
+    /// How bad a wrong answer is.
     pub fn severity(mut self, severity: Severity) -> Self {
         self.case.severity = severity;
         self
@@ -380,30 +394,37 @@ impl CaseBuilder {
         self.case.requirement = requirement.into();
         self
     }
+    /// The compact token sent.
     pub fn token(mut self, token: impl Into<String>) -> Self {
         self.case.token = token.into();
         self
     }
+    /// The policy the verifier is prepared with.
     pub fn policy(mut self, policy: Policy) -> Self {
         self.case.policy = policy;
         self
     }
+    /// Expects acceptance, with exactly the claims of the JSON object `claims`.
     pub fn expect_accept(mut self, claims: &Value) -> Self {
         self.case.expected = Expected::accept(claims);
         self
     }
+    /// Expects rejection, for the reason `kind`.
     pub fn expect_reject(mut self, kind: RejectKind) -> Self {
         self.case.expected = Expected::Reject { kind };
         self
     }
+    /// Leaves the verdict open; `why` says where the RFC does.
     pub fn expect_either(mut self, why: impl Into<String>) -> Self {
         self.case.expected = Expected::Either { why: why.into() };
         self
     }
+    /// The algorithms the adapter must support.
     pub fn needs_algorithms(mut self, algs: &[Alg]) -> Self {
         self.case.needs.algorithms = algs.to_vec();
         self
     }
+    /// The case tests an exact time boundary, so the clock must be injectable.
     pub fn needs_injectable_clock(mut self) -> Self {
         self.case.needs.injectable_clock = true;
         self
@@ -432,6 +453,7 @@ impl CaseBuilder {
         self.control = Some((token.into(), Some(policy)));
         self
     }
+    /// The case, with its positive control under the case's policy unless one was given.
     pub fn build(mut self) -> Case {
         self.case.control = self.control.take().map(|(token, policy)| Control {
             token,

@@ -90,6 +90,7 @@ impl Context {
         }
     }
 
+    /// Whether the clock is injectable.
     pub fn injectable(&self) -> bool {
         self.clock == Clock::Injectable
     }

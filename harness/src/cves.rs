@@ -153,8 +153,11 @@ pub struct Advisory {
     /// Other ids of the same advisory.
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// The affected library.
     pub library: String,
+    /// The library's package ecosystem, e.g. `npm`.
     pub ecosystem: String,
+    /// The library's programming language.
     pub language: String,
     /// The vulnerable versions, as the record states them.
     pub affected: String,
@@ -162,7 +165,9 @@ pub struct Advisory {
     pub fixed: String,
     /// `YYYY-MM-DD`.
     pub published: String,
+    /// The kind of bug.
     pub bug_class: BugClass,
+    /// What the bug is.
     pub description: String,
     /// The record read.
     pub source: String,
@@ -172,6 +177,7 @@ pub struct Advisory {
     /// Classes being added that will catch it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub planned: Vec<String>,
+    /// Whether the suite catches the bug.
     pub coverage: Coverage,
     /// Why it is not covered (required unless covered).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -211,9 +217,12 @@ impl Advisory {
 pub struct Excluded {
     /// The advisory id, or for a record without one a name for it.
     pub id: String,
+    /// Other ids of the same advisory.
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// The affected library.
     pub library: String,
+    /// The library's package ecosystem, e.g. `npm`.
     pub ecosystem: String,
     /// Why it is not in the register.
     pub reason: String,
@@ -222,16 +231,22 @@ pub struct Excluded {
 /// The register and the advisories left out.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Register {
+    /// The advisories of the register.
     pub advisories: Vec<Advisory>,
+    /// The advisories looked at and left out.
     pub excluded: Vec<Excluded>,
 }
 
 /// Advisory counts by coverage.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Counts {
+    /// Advisories in the register.
     pub total: usize,
+    /// Advisories the suite's cases or properties catch.
     pub covered: usize,
+    /// Advisories that classes being added will catch.
     pub planned: usize,
+    /// Advisories nothing catches.
     pub uncovered: usize,
     /// Advisories left out (excluded.toml).
     pub excluded: usize,
@@ -240,9 +255,11 @@ pub struct Counts {
 /// A register that cannot be used: the file, the entry when there is one, and what is wrong.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RegisterError {
+    /// The register file.
     pub file: String,
     /// The entry's id, or `entry N` (1-based) when it has none.
     pub entry: Option<String>,
+    /// What is wrong.
     pub message: String,
 }
 

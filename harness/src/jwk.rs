@@ -14,6 +14,7 @@ use std::fmt;
 pub struct Jwk {
     /// Key type: `oct`, `RSA`, `EC` or `OKP` (RFC 7517 section 4.1).
     pub kty: String,
+    /// Key id (RFC 7517 section 4.5).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kid: Option<String>,
     /// The algorithm the key is intended for (RFC 7517 section 4.4).
@@ -25,14 +26,19 @@ pub struct Jwk {
     /// Permitted operations (RFC 7517 section 4.3).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_ops: Option<Vec<String>>,
+    /// Curve: `P-256`, `P-384` or `P-521` (EC), `Ed25519` (OKP).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub crv: Option<String>,
+    /// X coordinate (EC) or public key (OKP), base64url.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<String>,
+    /// Y coordinate (EC), base64url.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<String>,
+    /// Modulus (RSA), base64url.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub n: Option<String>,
+    /// Public exponent (RSA), base64url.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub e: Option<String>,
     /// Symmetric key value (`kty: oct`).
@@ -41,16 +47,22 @@ pub struct Jwk {
     /// Private exponent (RSA) or private scalar/seed (EC, OKP).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub d: Option<String>,
+    /// First prime factor (RSA).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub p: Option<String>,
+    /// Second prime factor (RSA).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub q: Option<String>,
+    /// First factor CRT exponent (RSA).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dp: Option<String>,
+    /// Second factor CRT exponent (RSA).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dq: Option<String>,
+    /// First CRT coefficient (RSA).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub qi: Option<String>,
+    /// Every other member, kept as it came.
     #[serde(flatten)]
     pub other: Map<String, Value>,
 }
@@ -58,6 +70,7 @@ pub struct Jwk {
 /// A JWK Set (RFC 7517 section 5): `{"keys": [...]}`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct JwkSet {
+    /// The keys.
     pub keys: Vec<Jwk>,
 }
 

@@ -87,6 +87,7 @@ impl Manifest {
         self.entries.keys().map(String::as_str)
     }
 
+    /// Checks that every id the manifest lists is `known`; the error names those that are not.
     pub fn check_ids<'a>(
         &self,
         known: impl IntoIterator<Item = &'a str>,

@@ -48,6 +48,7 @@ impl Outcome {
         Outcome::Skipped,
     ];
 
+    /// The name reports use: `pass`, `fail`, `expected_failure`, …
     pub fn as_str(self) -> &'static str {
         match self {
             Outcome::Pass => "pass",
@@ -70,14 +71,20 @@ impl Outcome {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum VerdictLabel {
+    /// The token was accepted.
     Accepted,
+    /// The token was rejected, or the policy refused.
     Rejected,
+    /// The verifier panicked or gave no usable answer.
     Panicked,
+    /// The verifier did not answer in time.
     TimedOut,
+    /// The case could not be expressed or run.
     Unsupported,
 }
 
 impl VerdictLabel {
+    /// The name reports use: `accepted`, `timed_out`, …
     pub fn as_str(self) -> &'static str {
         match self {
             VerdictLabel::Accepted => "accepted",
@@ -92,7 +99,9 @@ impl VerdictLabel {
 /// A scored case.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Scored {
+    /// How the case scored.
     pub outcome: Outcome,
+    /// What the verifier did.
     pub verdict: VerdictLabel,
     /// Short reason: the reject kind, the skip reason, the panic message.
     pub reason: String,

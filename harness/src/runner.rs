@@ -22,7 +22,12 @@ pub enum Observation {
     /// The verifier answered.
     Verdict(Verdict),
     /// `prepare` refused the policy (counts as a rejection).
-    Refused { kind: RejectKind, message: String },
+    Refused {
+        /// The rejection the refusal counts as.
+        kind: RejectKind,
+        /// The adapter's message.
+        message: String,
+    },
     /// `prepare` said the policy cannot be expressed.
     Unsupported(String),
     /// `prepare` or `verify` panicked, with the panic message.

@@ -39,8 +39,11 @@ pub enum Step {
     /// From now on the issuer answers requests for `file` (under the case's directory)
     /// with `queue`, one reply per request in order, then `then` for every later one.
     Serve {
+        /// The file served, under the case's directory.
         file: String,
+        /// Replies to the next requests, in order.
         queue: Vec<Reply>,
+        /// The reply to every later request.
         then: Reply,
     },
     /// Let time pass (cache ages, cooldowns).
@@ -48,8 +51,11 @@ pub enum Step {
     /// Verify `token`; the verdict must meet `expect`, and come within `within` when set
     /// (a stalled endpoint must not stall verification past its timeout).
     Verify {
+        /// The token verified.
         token: String,
+        /// What the verdict must meet.
         expect: Expected,
+        /// The time limit, when set.
         within: Option<Duration>,
         /// What this step shows, for reports.
         why: String,
@@ -57,29 +63,45 @@ pub enum Step {
     /// Verify every token of `tokens` from `threads` threads at once; each verdict must
     /// meet `expect`.
     Flood {
+        /// The tokens verified.
         tokens: Vec<String>,
+        /// How many threads verify at once.
         threads: usize,
+        /// What every verdict must meet.
         expect: Expected,
+        /// What this step shows, for reports.
         why: String,
     },
     /// Verify every token of `tokens` from `threads` threads at once, each against its own
     /// expectation: known keys verifying while unknown ones flood in.
     Concurrent {
+        /// The tokens, each with what its verdict must meet.
         tokens: Vec<(String, Expected)>,
+        /// How many threads verify at once.
         threads: usize,
+        /// What this step shows, for reports.
         why: String,
     },
     /// The issuer has seen between `min` and `max` requests for `file` since the
     /// scenario began.
     Requests {
+        /// The file whose requests are counted.
         file: String,
+        /// The fewest requests allowed.
         min: usize,
+        /// The most requests allowed.
         max: usize,
+        /// What this step shows, for reports.
         why: String,
     },
     /// No request the issuer saw (to any path) contains `needle` in its target: the
     /// verifier did not build a URL from what a token says.
-    NoRequestContaining { needle: String, why: String },
+    NoRequestContaining {
+        /// The text no request target may contain.
+        needle: String,
+        /// What this step shows, for reports.
+        why: String,
+    },
 }
 
 impl Step {
@@ -157,14 +179,21 @@ pub enum StepResult {
     Done,
     /// A verification's observation and how long it took.
     Verified {
+        /// What the verifier did.
         observation: Observation,
+        /// How long it took.
         elapsed: Duration,
     },
     /// Every observation of a flood.
     Flooded(Vec<Observation>),
     /// A check of the request log: the requests counted (for `Requests`) and whether it
     /// held, with what was seen.
-    Checked { held: bool, seen: String },
+    Checked {
+        /// Whether the check held.
+        held: bool,
+        /// What was seen, for reports.
+        seen: String,
+    },
 }
 
 /// A scenario as it ran: one result per step reached, and why it stopped early, if it

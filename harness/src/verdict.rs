@@ -94,16 +94,23 @@ impl FromStr for RejectKind {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Verdict {
     /// The token was accepted; these are the claims the library handed back.
-    Accepted { claims: Map<String, Value> },
+    Accepted {
+        /// The claims the library handed back.
+        claims: Map<String, Value>,
+    },
     /// The token was rejected.
     Rejected {
+        /// Why, as the adapter classifies the library's error.
         kind: RejectKind,
         /// The library's own error message.
         message: String,
     },
     /// The verifier cannot express this case (e.g. a check it does not offer): the case
     /// is skipped.
-    Unsupported { why: String },
+    Unsupported {
+        /// Why the case cannot be expressed.
+        why: String,
+    },
 }
 
 impl fmt::Display for Verdict {

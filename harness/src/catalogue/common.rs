@@ -109,6 +109,7 @@ pub struct NearMiss {
     pub name: &'static str,
     /// What the value is, for the case description.
     pub what: &'static str,
+    /// The near-miss string itself.
     pub value: String,
 }
 

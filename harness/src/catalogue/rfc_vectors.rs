@@ -19,13 +19,17 @@ pub const RFC_NOW: i64 = 1_300_819_000;
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct VectorFile {
+    /// Stable id, `class/name`, lower-case.
     pub id: String,
+    /// One-line title.
     pub title: String,
+    /// Sources: the RFC sections the vector comes from.
     pub refs: Vec<String>,
     /// Key fixture name, or `None` for unsecured vectors.
     pub key: Option<String>,
     /// The `alg` in the protected header.
     pub alg: String,
+    /// The compact token.
     pub token: String,
     /// `accept` or `reject`: what RFC 7515 says of the signature.
     pub expected: ExpectedLabel,
@@ -38,17 +42,22 @@ fn yes() -> bool {
     true
 }
 
+/// What RFC 7515 says of a vector's signature.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ExpectedLabel {
+    /// The signature is valid.
     Accept,
+    /// The token must be rejected.
     Reject,
 }
 
 /// A vector file that cannot be used, naming the file and the problem.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VectorError {
+    /// The vector file.
     pub file: String,
+    /// What is wrong with it.
     pub message: String,
 }
 

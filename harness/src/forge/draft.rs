@@ -20,7 +20,9 @@ pub fn header_with_alg(alg: Option<Value>, key_name: &str) -> Value {
 /// A header and payload waiting for a signature.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Draft {
+    /// The exact header bytes, before base64url encoding.
     pub header: Vec<u8>,
+    /// The exact payload bytes, before base64url encoding.
     pub payload: Vec<u8>,
 }
 

@@ -19,12 +19,14 @@ pub struct Curve {
     order_hex: &'static str,
 }
 
+/// P-256, the curve of ES256.
 pub const P256: Curve = Curve {
     alg: Alg::ES256,
     scalar_len: 32,
     order_hex: "ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551",
 };
 
+/// P-384, the curve of ES384.
 pub const P384: Curve = Curve {
     alg: Alg::ES384,
     scalar_len: 48,
@@ -32,6 +34,7 @@ pub const P384: Curve = Curve {
                 581a0db248b0a77aecec196accc52973",
 };
 
+/// P-521, the curve of ES512.
 pub const P521: Curve = Curve {
     alg: Alg::ES512,
     scalar_len: 66,

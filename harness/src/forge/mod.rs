@@ -78,7 +78,9 @@ pub fn jwt(alg: Alg, key_name: &str, claims: &Value) -> String {
 pub struct Decoded {
     /// The header bytes, or the base64url error.
     pub header: Result<Vec<u8>, String>,
+    /// The payload bytes, or the base64url error.
     pub payload: Result<Vec<u8>, String>,
+    /// The signature bytes, or the base64url error.
     pub signature: Result<Vec<u8>, String>,
     /// How many `.`-separated segments the token has.
     pub segments: usize,

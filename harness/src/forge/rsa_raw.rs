@@ -11,9 +11,13 @@ use sha2::{Digest, Sha256, Sha384, Sha512};
 /// A hash as EMSA-PKCS1-v1_5 names it in the DigestInfo.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Hash {
+    /// SHA-1.
     Sha1,
+    /// SHA-256.
     Sha256,
+    /// SHA-384.
     Sha384,
+    /// SHA-512.
     Sha512,
 }
 

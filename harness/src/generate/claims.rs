@@ -12,17 +12,24 @@ use proptest::prelude::*;
 /// A generated claim set, rendered against a [`Setup`] by [`ClaimsPlan::render`].
 #[derive(Clone, Debug, PartialEq)]
 pub struct ClaimsPlan {
+    /// The `exp` claim.
     pub exp: TimeClaim,
+    /// The `nbf` claim.
     pub nbf: TimeClaim,
     /// `iat`, in seconds before now (never in the future: RFC 7519 makes it
     /// informational, and issuers stamp the time of issue).
     pub iat: Option<u32>,
+    /// The `iss` claim.
     pub iss: Principal,
+    /// The `aud` claim.
     pub aud: Audience,
+    /// The `sub` claim, when present.
     pub sub: Option<Json>,
+    /// Custom claims, name and value, in order.
     pub custom: Vec<(String, Json)>,
     /// Custom claims before the registered ones.
     pub custom_first: bool,
+    /// How the claims' JSON is written.
     pub style: JsonStyle,
     /// Fill in what the policy requires and match the issuer and audience it expects,
     /// whatever the plan says; time claims other than absent ones are kept as planned.
@@ -32,6 +39,7 @@ pub struct ClaimsPlan {
 /// How a string claim relates to the value the policy expects.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Principal {
+    /// No such claim.
     Absent,
     /// Exactly the expected value.
     Expected,
@@ -46,21 +54,27 @@ pub enum Principal {
 /// `aud`'s shapes (RFC 7519 section 4.1.3: a string or an array of strings).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Audience {
+    /// No `aud` claim.
     Absent,
     /// One of the accepted audiences (by index), as a string.
     One(usize),
     /// An array holding one accepted audience among other strings.
     Among {
+        /// Which accepted audience.
         index: usize,
+        /// The other strings of the array.
         others: Vec<String>,
     },
     /// An accepted audience changed slightly, as a string.
     Variant {
+        /// Which accepted audience.
         index: usize,
+        /// How it is changed.
         variation: Variation,
     },
     /// Strings none of which is accepted.
     Others(Vec<String>),
+    /// An empty array.
     EmptyArray,
     /// Any JSON value, usually of the wrong type.
     Json(Json),
@@ -69,10 +83,15 @@ pub enum Audience {
 /// Near misses of an expected string.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Variation {
+    /// In upper case.
     Uppercase,
+    /// In lower case.
     Lowercase,
+    /// A space prepended.
     LeadingSpace,
+    /// A space appended.
     TrailingSpace,
+    /// A `/` appended.
     TrailingSlash,
     /// Without its last character.
     Truncated,

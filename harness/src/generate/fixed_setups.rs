@@ -27,7 +27,9 @@ pub const OTHER_AUDIENCE: &str = "https://other.example";
 /// A named fixed setup.
 #[derive(Clone, Debug)]
 pub struct FixedSetup {
+    /// The setup's name.
     pub name: &'static str,
+    /// The policy, time and signers.
     pub setup: Setup,
 }
 

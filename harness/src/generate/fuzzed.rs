@@ -33,6 +33,7 @@ use std::fmt::Write;
 /// At most this many edits and mutations are applied: enough to combine attacks, few
 /// enough that every input stays cheap.
 pub const MAX_EDITS: usize = 8;
+/// At most this many mutations are applied.
 pub const MAX_MUTATIONS: usize = 4;
 
 /// With a system clock, time claims stay this many seconds (beyond the leeway) away
@@ -47,25 +48,35 @@ pub struct Knobs {
     pub setup: u8,
     /// The signer among the setup's trusted ones, modulo their number.
     pub signer: u8,
+    /// Changes to the content before it is signed.
     pub edits: Vec<Edit>,
+    /// Changes to the token after it is signed.
     pub mutations: Vec<Mutation>,
 }
 
 /// A JSON value, for members the fuzzer fills.
 #[derive(Arbitrary, Clone, Debug, PartialEq)]
 pub enum FuzzJson {
+    /// `null`.
     Null,
+    /// `true` or `false`.
     Bool(bool),
+    /// A signed integer.
     Int(i64),
+    /// An unsigned integer.
     UInt(u64),
     /// Non-finite values become `null`: JSON has no NaN or infinity.
     Float(f64),
+    /// A string.
     Str(String),
+    /// An array.
     Array(Vec<FuzzJson>),
+    /// An object, members in order.
     Object(Vec<(String, FuzzJson)>),
 }
 
 impl FuzzJson {
+    /// The value as serde_json holds it.
     pub fn to_value(&self) -> Value {
         match self {
             FuzzJson::Null => Value::Null,
@@ -88,8 +99,11 @@ impl FuzzJson {
 /// The NumericDate claims.
 #[derive(Arbitrary, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TimeClaim {
+    /// `exp`.
     Exp,
+    /// `nbf`.
     Nbf,
+    /// `iat`.
     Iat,
 }
 
@@ -130,18 +144,31 @@ pub enum Principal {
 /// Header members a legitimate issuer may write; never `alg`, which is the signer's.
 #[derive(Arbitrary, Clone, Debug, PartialEq)]
 pub enum HeaderName {
+    /// `typ`.
     Typ,
+    /// `cty`.
     Cty,
+    /// `kid`.
     Kid,
+    /// `crit`.
     Crit,
+    /// `b64`.
     B64,
+    /// `jku`.
     Jku,
+    /// `jwk`.
     Jwk,
+    /// `x5u`.
     X5u,
+    /// `x5c`.
     X5c,
+    /// `x5t`.
     X5t,
+    /// `zip`.
     Zip,
+    /// `enc`.
     Enc,
+    /// Any other name; `alg` is written `x-alg`.
     Other(String),
 }
 
@@ -188,41 +215,58 @@ pub enum PayloadShape {
 pub enum Edit {
     /// A NumericDate at `now + offset` seconds.
     Time {
+        /// Which claim.
         claim: TimeClaim,
+        /// Seconds from now; negative is in the past.
         offset: i32,
     },
     /// A NumericDate claim set to any JSON.
     TimeJson {
+        /// Which claim.
         claim: TimeClaim,
+        /// Its value.
         value: FuzzJson,
     },
+    /// `iss`, relative to the expected issuer.
     Issuer(Principal),
     /// `aud` as one value, or an array of them.
     Audience(Vec<Principal>),
     /// A registered claim (by position in the registered names, modulo) set to any JSON.
     Registered {
+        /// The claim's position in the registered names, modulo.
         index: u8,
+        /// Its value.
         value: FuzzJson,
     },
     /// A claim of any name.
     Claim {
+        /// The claim's name.
         name: String,
+        /// Its value.
         value: FuzzJson,
     },
     /// Removes a member (by position, modulo) of the header or payload; never `alg`.
     Remove {
+        /// The header or the payload.
         part: JsonPart,
+        /// The member's position, modulo.
         index: u8,
     },
+    /// A header member set to any JSON.
     Header {
+        /// The member's name.
         name: HeaderName,
+        /// Its value.
         value: FuzzJson,
     },
     /// `crit` listing these header names, each also set in the header when `present`.
     Crit {
+        /// The names `crit` lists.
         names: Vec<HeaderName>,
+        /// Whether each is also set in the header.
         present: bool,
     },
+    /// The payload in another shape than an object.
     Shape(PayloadShape),
 }
 
@@ -231,12 +275,15 @@ pub enum Edit {
 pub struct FuzzedToken<'s> {
     /// The position of the fixed setup in the list given to [`build`].
     pub index: usize,
+    /// The fixed setup.
     pub setup: &'s Setup,
     /// The name of the fixed setup.
     pub setup_name: &'static str,
     /// The time the claims were placed around.
     pub now: i64,
+    /// The compact token.
     pub token: String,
+    /// What was legitimately signed on the way.
     pub ledger: Ledger,
     /// How the token was made, for findings.
     pub made: String,

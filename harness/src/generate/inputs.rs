@@ -20,14 +20,25 @@ pub enum RawInput {
     Dotted(Vec<String>),
     /// Three segments that decode: arbitrary JSON header and payload, arbitrary bytes.
     Encoded {
+        /// The header's JSON text.
         header: String,
+        /// The payload's JSON text.
         payload: String,
+        /// The signature bytes.
         signature: Vec<u8>,
     },
     /// One character repeated.
-    Long { ch: char, len: usize },
+    Long {
+        /// The character.
+        ch: char,
+        /// How many times it is repeated.
+        len: usize,
+    },
     /// A payload of `depth` nested arrays.
-    Nested { depth: usize },
+    Nested {
+        /// How many arrays deep.
+        depth: usize,
+    },
     /// A valid token after a chain of mutations.
     Mutated(Vec<Mutation>),
     /// The valid token itself.

@@ -8,15 +8,21 @@ use std::fmt::Write;
 /// A JSON value as generated; rendered to text by [`Json::render`].
 #[derive(Clone, Debug, PartialEq)]
 pub enum Json {
+    /// `null`.
     Null,
+    /// `true` or `false`.
     Bool(bool),
+    /// A signed integer.
     Int(i64),
+    /// An unsigned integer.
     UInt(u64),
     /// Finite only: JSON has no NaN or infinity.
     Float(f64),
     /// An integer literal of any length, digits only (optionally a leading `-`).
     BigInt(String),
+    /// A string.
     Str(String),
+    /// An array.
     Array(Vec<Json>),
     /// Members in order; names are unique.
     Object(Vec<(String, Json)>),

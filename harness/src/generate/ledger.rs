@@ -13,6 +13,7 @@ use std::fmt;
 /// Who signed an input.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Entry {
+    /// The algorithm it was signed with.
     pub alg: Alg,
     /// The fixture key's name.
     pub key: &'static str,
@@ -89,6 +90,7 @@ impl Ledger {
         self.entries.len()
     }
 
+    /// Whether no input was legitimately signed.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }

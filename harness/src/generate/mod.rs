@@ -32,8 +32,11 @@ use proptest::prelude::*;
 /// member order.
 #[derive(Clone, Debug, PartialEq)]
 pub struct HeaderPlan {
+    /// Whether the header carries `"typ":"JWT"`.
     pub typ: bool,
+    /// The value of an unknown extension parameter, `x-conformance`, when there is one.
     pub extension: Option<Json>,
+    /// Whether `alg` is the last member rather than the first.
     pub alg_last: bool,
 }
 

@@ -19,6 +19,7 @@ pub const SYSTEM_CLOCK_MARGIN: i64 = 60;
 /// A (key, algorithm) pair a legitimate issuer signs with.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Signer {
+    /// The algorithm.
     pub alg: Alg,
     /// The fixture key's name.
     pub key: &'static str,
@@ -29,10 +30,12 @@ pub struct Signer {
 /// A policy together with the time it is checked at and the issuers' signers.
 #[derive(Clone, PartialEq)]
 pub struct Setup {
+    /// The policy the verifier is prepared with.
     pub policy: Policy,
     /// The current time the claims are placed around: the injected clock's value, or
     /// the system time when the setup was generated.
     pub now: i64,
+    /// Whether the verifier's clock is injected or the system's.
     pub clock: Clock,
     /// Every trusted key with every allowed algorithm it fits; never empty.
     pub signers: Vec<Signer>,

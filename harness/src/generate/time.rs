@@ -23,6 +23,7 @@ pub enum Boundary {
 /// A generated `exp` or `nbf`.
 #[derive(Clone, Debug, PartialEq)]
 pub enum TimeClaim {
+    /// No such claim.
     Absent,
     /// An integer NumericDate `inside` seconds inside the window (negative: outside).
     At(i64),
@@ -55,9 +56,13 @@ pub enum Unusual {
 pub enum NotANumber {
     /// The right number, quoted.
     NumericString,
+    /// `""`.
     EmptyString,
+    /// `null`.
     Null,
+    /// `true`.
     True,
+    /// `false`.
     False,
     /// The right number inside an array.
     Array,

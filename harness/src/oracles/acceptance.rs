@@ -45,6 +45,7 @@ pub enum Rule {
 }
 
 impl Rule {
+    /// The rule's name in reports: `forgery`, `claims-returned`, …
     pub fn as_str(self) -> &'static str {
         match self {
             Rule::Forgery => "forgery",
@@ -67,7 +68,9 @@ impl fmt::Display for Rule {
 /// One broken rule and how.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Violation {
+    /// The rule broken.
     pub rule: Rule,
+    /// How it was broken.
     pub why: String,
 }
 
@@ -81,7 +84,9 @@ impl fmt::Display for Violation {
 /// reads the system clock, some time between two readings taken around the call.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Moment {
+    /// The earliest it can have been, in seconds since the epoch.
     pub earliest: i64,
+    /// The latest it can have been, in seconds since the epoch.
     pub latest: i64,
 }
 

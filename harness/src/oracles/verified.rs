@@ -20,6 +20,7 @@ pub struct VerifiedPairs {
 }
 
 impl VerifiedPairs {
+    /// An empty set.
     pub fn new() -> VerifiedPairs {
         VerifiedPairs::default()
     }
@@ -49,6 +50,7 @@ impl VerifiedPairs {
         self.pairs.lock().unwrap_or_else(|e| e.into_inner()).len()
     }
 
+    /// Whether no signing input is remembered.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }

@@ -142,16 +142,20 @@ pub struct Failure {
     pub summary: String,
     /// The token the verifier got wrong.
     pub token: String,
+    /// The policy it was verified under.
     pub policy: Policy,
+    /// The current time of the check, in seconds since the epoch.
     pub now: i64,
     /// What the oracle demanded.
     pub expected: String,
+    /// What the verifier did.
     pub observation: Observation,
     /// Further context: the mutation applied, the token it started from, …
     pub notes: Vec<(&'static str, String)>,
 }
 
 impl Failure {
+    /// A failure without notes.
     pub fn new(
         summary: impl Into<String>,
         token: &str,

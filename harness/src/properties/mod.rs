@@ -85,6 +85,7 @@ impl Property {
         Property::ALL.into_iter().find(|p| p.id() == id)
     }
 
+    /// One-line title.
     pub fn title(self) -> &'static str {
         match self {
             Property::NoForgery => "Only tokens the trusted keys signed are accepted",
@@ -120,6 +121,7 @@ impl Property {
         }
     }
 
+    /// How bad a counterexample is.
     pub fn severity(self) -> Severity {
         match self {
             Property::NoForgery | Property::MutationClosure => Severity::Critical,
@@ -142,6 +144,7 @@ impl Property {
         }
     }
 
+    /// Sources.
     pub fn refs(self) -> &'static [&'static str] {
         match self {
             Property::NoForgery => &["RFC7515#section-5.2", "RFC8725#section-3.1"],

@@ -145,7 +145,9 @@ pub struct Tally {
     pub exercised: u64,
     /// Generated cases whose policy the adapter could not express.
     pub unsupported: u64,
+    /// Tokens accepted.
     pub accepted: u64,
+    /// Tokens rejected, policies refused included.
     pub rejected: u64,
     /// Panics, hangs and unusable answers.
     pub broken: u64,
@@ -190,6 +192,7 @@ impl Counterexample {
             })
     }
 
+    /// What the verifier did with the minimal failure; `unsupported` without one.
     pub fn verdict(&self) -> VerdictLabel {
         self.failure
             .as_ref()
@@ -202,6 +205,7 @@ impl Counterexample {
 pub enum Finding {
     /// No counterexample in the cases run.
     Held,
+    /// A counterexample was found.
     Falsified(Box<Counterexample>),
     /// Nothing could run, and why.
     Skipped(String),
@@ -210,6 +214,7 @@ pub enum Finding {
 /// One property's run against one adapter.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PropertyRun {
+    /// The property run.
     pub property: Property,
     /// Cases requested.
     pub cases: u32,
@@ -219,7 +224,9 @@ pub struct PropertyRun {
     pub regressions: Option<PathBuf>,
     /// Saved cases replayed before the new ones.
     pub replayed: usize,
+    /// The verdicts seen.
     pub tally: Tally,
+    /// What the run found.
     pub finding: Finding,
 }
 
@@ -295,7 +302,7 @@ pub(crate) struct Ctx {
 impl Ctx {
     /// Verifies `tokens` under `policy`; `None` (and counted) when the adapter cannot
     /// express the policy, so the case passes vacuously.
-    pub fn observe(&self, policy: &Policy, tokens: &[String]) -> Option<Vec<Observation>> {
+    pub(crate) fn observe(&self, policy: &Policy, tokens: &[String]) -> Option<Vec<Observation>> {
         let first = self.requests.get();
         self.requests.set(first + tokens.len() as u64);
         let requests: Vec<(String, String)> = tokens
@@ -326,7 +333,7 @@ impl Ctx {
 
     /// Records `failure` as the latest (shrinking ends on the minimal one) and turns it
     /// into proptest's failure.
-    pub fn fail(&self, failure: Failure) -> TestCaseError {
+    pub(crate) fn fail(&self, failure: Failure) -> TestCaseError {
         let text = failure.render();
         *self.last.borrow_mut() = Some(failure);
         TestCaseError::fail(text)

@@ -10,7 +10,9 @@ use std::collections::BTreeMap;
 /// The tool that wrote the report.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ToolInfo {
+    /// The tool's name.
     pub name: String,
+    /// The tool's version.
     pub version: String,
 }
 
@@ -26,19 +28,28 @@ impl Default for ToolInfo {
 /// The adapter as the report names it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AdapterSummary {
+    /// Short name, e.g. `jsonwebtoken`.
     pub name: String,
+    /// Version of the library under test.
     pub version: String,
+    /// `injectable` or `system`: where the verifier reads the time.
     pub clock: String,
 }
 
 /// Counts of outcomes.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Summary {
+    /// Cases counted.
     pub total: usize,
+    /// Cases passed.
     pub passed: usize,
+    /// Cases failed.
     pub failed: usize,
+    /// Failures the manifest lists, with a reason.
     pub expected_failures: usize,
+    /// Passes of cases the manifest lists: stale entries.
     pub unexpected_passes: usize,
+    /// Cases skipped.
     pub skipped: usize,
     /// Rejections whose positive control the verifier rejected too.
     #[serde(default)]
@@ -81,16 +92,27 @@ impl Summary {
 /// One case's line in the report.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CaseResult {
+    /// The case id.
     pub id: String,
+    /// The case's class, the id before the `/`.
     pub class: String,
+    /// How bad a wrong answer is.
     pub severity: Severity,
+    /// The case's sources.
     pub refs: Vec<String>,
+    /// `accept`, `reject` or `either`.
     pub expected: String,
+    /// How the case scored.
     pub outcome: Outcome,
+    /// What the verifier did.
     pub verdict: VerdictLabel,
+    /// Short reason: the reject kind, the skip reason, the panic message.
     pub reason: String,
+    /// What was expected against what happened, for people.
     pub detail: String,
+    /// The case's one-line title.
     pub title: String,
+    /// A non-fatal remark, e.g. rejected for another reason than expected.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warning: Option<String>,
     /// How binding the expectation is.
@@ -147,16 +169,20 @@ impl CaseResult {
 /// A whole run against one adapter.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Report {
+    /// The tool that wrote the report.
     pub tool: ToolInfo,
+    /// The adapter run against.
     pub adapter: AdapterSummary,
     /// The levels this run scored.
     #[serde(default)]
     pub levels: Vec<Level>,
+    /// Outcome counts over all cases.
     pub summary: Summary,
     /// Outcome counts per class.
     pub by_class: BTreeMap<String, Summary>,
     /// Outcome counts per severity.
     pub by_severity: BTreeMap<String, Summary>,
+    /// Every case's line.
     pub results: Vec<CaseResult>,
 }
 

@@ -24,8 +24,11 @@ pub const MAX_TOKEN_BYTES: usize = 16 * 1024 * 1024;
 pub struct Segments<'t> {
     /// The first two segments and the dot between them, exactly as sent.
     pub signing_input: &'t str,
+    /// The decoded header bytes.
     pub header: Vec<u8>,
+    /// The decoded payload bytes.
     pub payload: Vec<u8>,
+    /// The decoded signature bytes.
     pub signature: Vec<u8>,
 }
 

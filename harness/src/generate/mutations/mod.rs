@@ -28,69 +28,133 @@ use std::fmt;
 pub enum Mutation {
     /// Flips one bit of the segment's bytes (an empty segment gains a byte).
     FlipBit {
+        /// The segment changed.
         segment: Segment,
+        /// The byte, modulo the segment's length.
         index: u16,
+        /// The bit, modulo 8.
         bit: u8,
     },
     /// Overwrites one character of the segment's text (an empty segment gains one).
     SetChar {
+        /// The segment changed.
         segment: Segment,
+        /// The character, modulo the segment's length.
         index: u16,
+        /// The new character's code point (0 to 255).
         ch: u8,
     },
     /// Inserts a byte into the segment's bytes.
     InsertByte {
+        /// The segment changed.
         segment: Segment,
+        /// Where, modulo one more than the segment's length.
         index: u16,
+        /// The byte inserted.
         byte: u8,
     },
     /// Deletes a byte of the segment's bytes.
-    DeleteByte { segment: Segment, index: u16 },
+    DeleteByte {
+        /// The segment changed.
+        segment: Segment,
+        /// The byte, modulo the segment's length.
+        index: u16,
+    },
     /// Keeps the first `keep` characters of the segment's text (modulo its length).
-    Truncate { segment: Segment, keep: u16 },
+    Truncate {
+        /// The segment changed.
+        segment: Segment,
+        /// How many characters stay.
+        keep: u16,
+    },
     /// Appends text to the segment.
-    Extend { segment: Segment, text: String },
+    Extend {
+        /// The segment changed.
+        segment: Segment,
+        /// The text appended.
+        text: String,
+    },
     /// Removes the segment and its dot.
-    DropSegment { segment: Segment },
+    DropSegment {
+        /// The segment removed.
+        segment: Segment,
+    },
     /// Appends a fourth (or further) segment.
-    AddSegment { text: String },
+    AddSegment {
+        /// The new segment.
+        text: String,
+    },
     /// Exchanges two segments.
-    Swap { a: Segment, b: Segment },
+    Swap {
+        /// One segment.
+        a: Segment,
+        /// The other segment.
+        b: Segment,
+    },
     /// Replaces the segment with the same segment of the `donor` token.
-    Splice { segment: Segment, donor: String },
+    Splice {
+        /// The segment replaced.
+        segment: Segment,
+        /// The token the replacement comes from.
+        donor: String,
+    },
     /// Sets the header's `alg`, keeping the signature.
-    Relabel { label: AlgLabel },
+    Relabel {
+        /// The new `alg`.
+        label: AlgLabel,
+    },
     /// Sets `alg` to `none` and empties, keeps or drops the signature.
     AlgNone {
+        /// How `none` is capitalised.
         spelling: NoneSpelling,
+        /// What becomes of the signature.
         signature: NoneSignature,
     },
     /// Re-encodes the segment's base64url.
     Reencode {
+        /// The segment changed.
         segment: Segment,
+        /// The forbidden encoding.
         encoding: Encoding,
     },
     /// Adds a second member with the name of an existing one (by index, modulo).
     DuplicateMember {
+        /// The header or the payload.
         part: JsonPart,
+        /// The member duplicated, by position.
         member: u8,
+        /// The duplicate's value.
         value: DuplicateValue,
+        /// Whether the duplicate goes before the members rather than after them.
         first: bool,
     },
     /// Rewrites the JSON with the same members, without re-signing.
     Reserialise {
+        /// The header or the payload.
         part: JsonPart,
+        /// How the JSON is rewritten.
         style: Reserialisation,
     },
     /// Re-encodes the signature bytes.
-    Signature { form: SignatureForm },
+    Signature {
+        /// The new form.
+        form: SignatureForm,
+    },
     /// Re-signs header (with `alg` set) and payload with a fixture's private key.
-    Resign { alg: Alg, key: KeyRef },
+    Resign {
+        /// The algorithm signed with, written into `alg`.
+        alg: Alg,
+        /// The fixture key; when it cannot sign `alg`, another fixture that can.
+        key: KeyRef,
+    },
     /// Sets `alg` to HMAC and MACs with a fixture's public key, written as `form`, as
     /// the secret (RFC 8725 section 2.1).
     PublicKeyAsHmac {
+        /// The HMAC algorithm.
         alg: HmacAlg,
+        /// The fixture whose public key is the secret.
         key: KeyRef,
+        /// How the public key is written down as the secret.
         form: KeyForm,
     },
 }

@@ -9,8 +9,11 @@ use std::fmt;
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Segment {
+    /// The protected header.
     Header,
+    /// The payload.
     Payload,
+    /// The signature.
     Signature,
 }
 
@@ -29,7 +32,9 @@ impl Segment {
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum JsonPart {
+    /// The protected header.
     Header,
+    /// The payload.
     Payload,
 }
 
@@ -37,14 +42,20 @@ pub enum JsonPart {
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NoneSpelling {
+    /// `none`.
     Lower,
+    /// `None`.
     Capitalised,
+    /// `NONE`.
     Upper,
+    /// `nOnE`.
     Mixed,
+    /// `NoNe`.
     Alternating,
 }
 
 impl NoneSpelling {
+    /// Every spelling.
     pub const ALL: [NoneSpelling; 5] = [
         NoneSpelling::Lower,
         NoneSpelling::Capitalised,
@@ -53,6 +64,7 @@ impl NoneSpelling {
         NoneSpelling::Alternating,
     ];
 
+    /// The spelling, as written into `alg`.
     pub fn as_str(self) -> &'static str {
         match self {
             NoneSpelling::Lower => "none",
@@ -72,13 +84,16 @@ pub enum OtherAlg {
     ES256K,
     /// Fully-specified EdDSA (RFC 9864).
     Ed25519,
+    /// Fully-specified EdDSA on Ed448 (RFC 9864).
     Ed448,
     /// A JWE key-management algorithm, not a signature.
     RsaOaep,
+    /// `dir`: JWE direct encryption with a shared key, not a signature.
     Dir,
 }
 
 impl OtherAlg {
+    /// Every one of them.
     pub const ALL: [OtherAlg; 5] = [
         OtherAlg::ES256K,
         OtherAlg::Ed25519,
@@ -87,6 +102,7 @@ impl OtherAlg {
         OtherAlg::Dir,
     ];
 
+    /// The registered `alg` value.
     pub fn as_str(self) -> &'static str {
         match self {
             OtherAlg::ES256K => "ES256K",
@@ -102,12 +118,16 @@ impl OtherAlg {
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AlgLabel {
+    /// An algorithm the forge signs with.
     Jws(Alg),
+    /// `none`, in one of its spellings.
     None(NoneSpelling),
+    /// A registered algorithm the forge does not sign with.
     Other(OtherAlg),
 }
 
 impl AlgLabel {
+    /// The value as written into the header.
     pub fn as_str(self) -> &'static str {
         match self {
             AlgLabel::Jws(alg) => alg.as_str(),
@@ -140,19 +160,30 @@ pub enum Encoding {
     /// The unused low bits of the last character set.
     NonCanonicalBits,
     /// A whitespace character inserted at a position (modulo the length).
-    Whitespace { at: u16, ch: WhitespaceChar },
+    Whitespace {
+        /// Where, modulo the length.
+        at: u16,
+        /// Which character.
+        ch: WhitespaceChar,
+    },
 }
 
+/// A whitespace character inserted into base64url text.
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum WhitespaceChar {
+    /// U+0020 space.
     Space,
+    /// U+0009 tab.
     Tab,
+    /// U+000A line feed.
     Newline,
+    /// U+000D carriage return.
     CarriageReturn,
 }
 
 impl WhitespaceChar {
+    /// The character.
     pub fn as_char(self) -> char {
         match self {
             WhitespaceChar::Space => ' ',
@@ -175,6 +206,7 @@ pub enum DuplicateValue {
     FarFuture,
     /// `"attacker"`.
     Attacker,
+    /// `null`.
     Null,
 }
 
@@ -241,6 +273,7 @@ impl fmt::Debug for KeyRef {
 pub struct KeyForm(pub u8);
 
 impl KeyForm {
+    /// The encoding this refers to.
     pub fn encoding(self) -> key_encodings::KeyEncoding {
         let all = key_encodings::KeyEncoding::ALL;
         all[self.0 as usize % all.len()]
@@ -257,12 +290,16 @@ impl fmt::Debug for KeyForm {
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum HmacAlg {
+    /// HMAC using SHA-256.
     HS256,
+    /// HMAC using SHA-384.
     HS384,
+    /// HMAC using SHA-512.
     HS512,
 }
 
 impl HmacAlg {
+    /// The same algorithm as an [`Alg`].
     pub fn alg(self) -> Alg {
         match self {
             HmacAlg::HS256 => Alg::HS256,
