@@ -61,12 +61,18 @@ pub fn sign(alg: Alg, key: &Jwk, input: &[u8]) -> Result<Vec<u8>, KeyError> {
         return Ok(sig.clone());
     }
     let sig = sign_uncached(alg, key, input)?;
-    signatures
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .insert(id, sig.clone());
+    let mut kept = signatures.lock().unwrap_or_else(PoisonError::into_inner);
+    // A fuzz target signs a new input on every iteration: keep the catalogue's share,
+    // not an ever-growing history.
+    if kept.len() >= KEPT_SIGNATURES {
+        kept.clear();
+    }
+    kept.insert(id, sig.clone());
     Ok(sig)
 }
+
+/// At most this many signatures are kept: a few times what one catalogue build makes.
+const KEPT_SIGNATURES: usize = 8192;
 
 fn sign_uncached(alg: Alg, key: &Jwk, input: &[u8]) -> Result<Vec<u8>, KeyError> {
     let sig = match alg {
