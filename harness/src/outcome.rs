@@ -309,15 +309,18 @@ pub fn score_scenario(
         ),
         (_, Ok(summary), None) => (Outcome::Pass, summary.clone()),
     };
+    // What ended the run: the step that stopped it (a hang, a panic), else the last
+    // verdict.
     let verdict = run
-        .results
-        .iter()
-        .rev()
-        .find_map(|r| match r {
-            StepResult::Verified { observation, .. } => Some(label_of(observation)),
-            _ => None,
+        .stopped
+        .as_ref()
+        .map(label_of)
+        .or_else(|| {
+            run.results.iter().rev().find_map(|r| match r {
+                StepResult::Verified { observation, .. } => Some(label_of(observation)),
+                _ => None,
+            })
         })
-        .or_else(|| run.stopped.as_ref().map(label_of))
         .unwrap_or(VerdictLabel::Unsupported);
     Scored {
         outcome,

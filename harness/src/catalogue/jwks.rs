@@ -58,6 +58,11 @@ pub const TIMEOUT_MS: u64 = 250;
 const LONG_MS: u64 = 10_000;
 /// The bound on a verification while the endpoint stalls: six times the fetch timeout.
 const WITHIN: Duration = Duration::from_millis(6 * TIMEOUT_MS);
+/// The pace of a huge body: a MiB every 50 ms, 20 MiB a second. Fast enough that a
+/// client bounded in size or time stops well within [`WITHIN`], slow enough that reading
+/// it all takes seconds however fast the machine: whether a client is bounded then
+/// decides the verdict, not how fast it reads.
+const HUGE_PACE: (usize, Duration) = (1024 * 1024, Duration::from_millis(50));
 /// A wait that ends past the cooldown.
 const PAST_COOLDOWN: Duration = Duration::from_millis(COOLDOWN_MS + 150);
 /// A wait that ends past the max age.
@@ -494,8 +499,9 @@ fn failing(ctx: &Context) -> Vec<Case> {
             "huge-body-bounded",
             "A 100 MiB key set body fails the fetch without stalling verification",
             Reply::huge(100 * 1024 * 1024, br#"{"keys":["#)
-                .with_header("Content-Type", "application/json"),
-            "a body of 100 MiB that never closes its JSON array",
+                .with_header("Content-Type", "application/json")
+                .trickle(HUGE_PACE.0, HUGE_PACE.1),
+            "a body of 100 MiB that never closes its JSON array, at 20 MiB a second",
         ),
         (
             "trickle-body-bounded",

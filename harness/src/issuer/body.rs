@@ -157,14 +157,17 @@ pub(crate) fn sleep_unless_stopped(delay: Duration, stop: &AtomicBool) -> bool {
     }
 }
 
-/// Hands out at most `bytes` bytes per read and waits `every` before each read but the
-/// first: a body sent a few bytes at a time.
+/// Hands out `bytes` bytes per step and waits `every` before each step but the first: a
+/// body sent a few bytes at a time, or a large one at a bounded rate. A step larger than
+/// the writer's buffer spans several reads, so a step of a MiB leaves as fast as the
+/// connection takes it.
 pub(crate) struct Trickle<R> {
     inner: R,
     bytes: usize,
     every: Duration,
     stop: Arc<AtomicBool>,
-    started: bool,
+    /// What the current step may still hand out; `None` before the first step.
+    left: Option<usize>,
 }
 
 impl<R> Trickle<R> {
@@ -175,19 +178,27 @@ impl<R> Trickle<R> {
             bytes: bytes.max(1),
             every,
             stop,
-            started: false,
+            left: None,
         }
     }
 }
 
 impl<R: Read> Read for Trickle<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if self.started && !sleep_unless_stopped(self.every, &self.stop) {
-            return Err(stopped());
-        }
-        self.started = true;
-        let n = buf.len().min(self.bytes);
-        self.inner.read(&mut buf[..n])
+        let left = match self.left {
+            Some(0) => {
+                if !sleep_unless_stopped(self.every, &self.stop) {
+                    return Err(stopped());
+                }
+                self.bytes
+            }
+            Some(left) => left,
+            None => self.bytes,
+        };
+        let n = buf.len().min(left);
+        let read = self.inner.read(&mut buf[..n])?;
+        self.left = Some(left - read);
+        Ok(read)
     }
 }
 
@@ -264,5 +275,26 @@ mod tests {
         assert_eq!(trickle.read(&mut buf).unwrap(), 2);
         assert_eq!(trickle.read(&mut buf).unwrap(), 1);
         assert_eq!(trickle.read(&mut buf).unwrap(), 0);
+    }
+
+    #[test]
+    fn a_step_larger_than_a_read_spans_several_reads_before_the_wait() {
+        let stop = running();
+        let every = Duration::from_millis(200);
+        let mut trickle = Trickle::new(&[7u8; 64][..], 24, every, Arc::clone(&stop));
+        let mut buf = [0u8; 10];
+        let started = Instant::now();
+        let sizes: Vec<usize> = (0..3).map(|_| trickle.read(&mut buf).unwrap()).collect();
+        assert_eq!(sizes, [10, 10, 4]);
+        assert!(started.elapsed() < every, "the first step waited");
+        assert_eq!(trickle.read(&mut buf).unwrap(), 10);
+        assert!(started.elapsed() >= every, "the second step did not wait");
+        stop.store(true, Ordering::SeqCst);
+        let rest: Vec<usize> = (0..2).map(|_| trickle.read(&mut buf).unwrap()).collect();
+        assert_eq!(rest, [10, 4], "the step under way ends first");
+        assert!(
+            trickle.read(&mut buf).is_err(),
+            "the next wait sees the stop"
+        );
     }
 }

@@ -127,7 +127,8 @@ impl Reply {
     }
 
     /// The same reply with its body sent `bytes` bytes (at least one) at a time, waiting
-    /// `every` between steps: a trickle. The head is sent at once, with the full
+    /// `every` between steps: a trickle, or with large steps a bounded rate (a step
+    /// leaves as fast as the client reads it). The head is sent at once, with the full
     /// `Content-Length`.
     pub fn trickle(mut self, bytes: usize, every: Duration) -> Reply {
         self.pace = Some((bytes.max(1), every));
