@@ -76,8 +76,11 @@ const BACKENDS: [(&str, &str); 2] = [
 /// One benchmark as criterion recorded it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Measurement {
+    /// The criterion group (`verify`, `suite`, …).
     pub group: String,
+    /// The function inside the group: usually the adapter's name.
     pub function: String,
+    /// The parameter, e.g. the algorithm (empty when there is none).
     pub value: String,
     /// Nanoseconds per iteration: criterion's typical estimate (the regression slope
     /// when it fitted one, which discounts per-sample set-up, else the mean).
@@ -98,6 +101,7 @@ impl Measurement {
 /// Everything found under a criterion directory.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Results {
+    /// Every benchmark found, in the order they were read.
     pub measurements: Vec<Measurement>,
     /// When the newest result was written.
     pub newest: Option<SystemTime>,
@@ -111,7 +115,12 @@ pub enum TableError {
     /// There are results, but not the single-thread verify ones the table is built on.
     NoVerifyResults(PathBuf),
     /// A result file could not be read or parsed.
-    BadFile { path: PathBuf, why: String },
+    BadFile {
+        /// The file.
+        path: PathBuf,
+        /// What was wrong with it.
+        why: String,
+    },
 }
 
 impl fmt::Display for TableError {

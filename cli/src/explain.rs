@@ -36,7 +36,7 @@ fn shorten(s: &str, max: usize) -> String {
 }
 
 /// The case decoded: token segments, policy, expectation, why, references.
-pub fn render(case: &Case) -> String {
+pub(crate) fn render(case: &Case) -> String {
     let mut out = String::new();
     let d = forge::decode(&case.token);
     let _ = writeln!(out, "{}  [{}]", case.id, case.severity);

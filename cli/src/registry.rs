@@ -4,10 +4,10 @@
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
-pub use jwt_conformance_registry::{all, find, names};
+pub(crate) use jwt_conformance_registry::{all, find, names};
 
 /// Where the wrapper registry lives, relative to the repository root.
-pub const WRAPPER_REGISTRY: &str = "adapters/process/wrappers.toml";
+pub(crate) const WRAPPER_REGISTRY: &str = "adapters/process/wrappers.toml";
 
 /// A process wrapper listed in the registry (see the file's header for each field).
 /// Every field is read, so a misspelt one is an error, though the command line uses only
@@ -15,7 +15,7 @@ pub const WRAPPER_REGISTRY: &str = "adapters/process/wrappers.toml";
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[allow(dead_code)]
-pub struct Wrapper {
+pub(crate) struct Wrapper {
     pub name: String,
     pub language: String,
     pub dir: String,
@@ -45,14 +45,14 @@ struct RegistryFile {
 
 /// The registered wrappers of the checkout at `root`.
 #[derive(Debug)]
-pub struct Wrappers {
+pub(crate) struct Wrappers {
     pub root: PathBuf,
     pub wrappers: Vec<Wrapper>,
 }
 
 impl Wrappers {
     /// Reads `root`'s registry; the error names the file and what is wrong.
-    pub fn load(root: &Path) -> Result<Wrappers, String> {
+    pub(crate) fn load(root: &Path) -> Result<Wrappers, String> {
         let path = root.join(WRAPPER_REGISTRY);
         let text = std::fs::read_to_string(&path)
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
@@ -65,7 +65,7 @@ impl Wrappers {
     }
 
     /// The registry of the checkout the current directory is in.
-    pub fn find() -> Result<Wrappers, String> {
+    pub(crate) fn find() -> Result<Wrappers, String> {
         let cwd = std::env::current_dir()
             .map_err(|e| format!("cannot read the current directory: {e}"))?;
         let root = cwd
@@ -84,12 +84,12 @@ impl Wrappers {
 
 impl Wrapper {
     /// The command that installs this wrapper.
-    pub fn install_command(&self) -> String {
+    pub(crate) fn install_command(&self) -> String {
         format!("scripts/install-test-deps {}", self.name)
     }
 
     /// `Err` naming what is missing and the command that installs it.
-    pub fn check_installed(&self, root: &Path) -> Result<(), String> {
+    pub(crate) fn check_installed(&self, root: &Path) -> Result<(), String> {
         let check = root.join(&self.check);
         if check.exists() {
             Ok(())
@@ -106,7 +106,7 @@ impl Wrapper {
 
     /// The command line with every word that names a path under `root` made absolute,
     /// so it starts from any working directory.
-    pub fn command_from(&self, root: &Path) -> String {
+    pub(crate) fn command_from(&self, root: &Path) -> String {
         let words =
             shell_words::split(&self.command).unwrap_or_else(|_| vec![self.command.clone()]);
         let words: Vec<String> = words

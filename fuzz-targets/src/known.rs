@@ -39,23 +39,34 @@ struct File {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Known {
+    /// The adapter that accepts.
     pub accepted_by: String,
+    /// The adapter that rejects.
     pub rejected_by: String,
+    /// The rejecting side's reject kind, if the entry is limited to one.
     pub kind: Option<RejectKind>,
+    /// A substring of one of the reference's defects of the token.
     pub defect: Option<String>,
+    /// A substring of the rejecting side's message.
     pub message: Option<String>,
+    /// A substring of the policy, as findings describe it.
     pub policy: Option<String>,
+    /// The catalogue case that pins the divergence down, if any.
     pub case: Option<String>,
+    /// Why the two differ, and why that is acceptable or already reported.
     pub reason: String,
 }
 
 /// Two verifiers' disagreement on one token: one accepted it, the other rejected it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Divergence {
+    /// The adapter that accepted the token.
     pub accepted_by: String,
+    /// The adapter that rejected it.
     pub rejected_by: String,
-    /// The rejecting side's kind and message.
+    /// The rejecting side's kind.
     pub kind: RejectKind,
+    /// The rejecting side's message.
     pub message: String,
     /// What the reference finds wrong with the token (empty: it is valid).
     pub defects: Vec<Rejection>,

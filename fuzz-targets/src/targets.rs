@@ -23,7 +23,9 @@ use std::sync::OnceLock;
 /// What a target found, decoded for people.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Finding {
+    /// The target that found it.
     pub target: &'static str,
+    /// One line: what is wrong.
     pub summary: String,
     /// Labelled lines (a value may span several lines).
     pub details: Vec<(String, String)>,
@@ -92,9 +94,11 @@ fn defects_text(defects: &[Rejection]) -> String {
 
 /// One adapter prepared for every fixed setup.
 pub struct Prepared {
+    /// The adapter, as the fuzz input or the environment chose it.
     pub chosen: Chosen,
     /// The clock the setups were built for.
     pub clock: Clock,
+    /// The fixed setups (key, policy) the inputs are verified under.
     pub setups: Vec<FixedSetup>,
     /// One verifier per setup; `None` where the adapter cannot express the policy.
     verifiers: Vec<Option<Box<dyn Verifier>>>,
@@ -387,7 +391,9 @@ impl Prepared {
 
 /// `differential`: two adapters on the same scenarios.
 pub struct Differential {
+    /// The first adapter.
     pub a: Prepared,
+    /// The second adapter.
     pub b: Prepared,
 }
 

@@ -46,6 +46,7 @@ pub enum Material {
 /// An RSA public key with its size.
 #[derive(Clone, Debug)]
 pub struct RsaKey {
+    /// The key itself.
     pub public: rsa::PublicKey,
     /// The modulus length in octets: every signature has exactly this length.
     pub modulus_len: usize,

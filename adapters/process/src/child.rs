@@ -11,9 +11,9 @@ use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
 /// The longest answer line accepted; a longer one is garbage, and only its start is kept.
-pub const MAX_LINE: usize = 64 << 20;
+pub(crate) const MAX_LINE: usize = 64 << 20;
 /// How much of the child's stderr is kept for diagnostics.
-pub const STDERR_KEEP: usize = 64 << 10;
+pub(crate) const STDERR_KEEP: usize = 64 << 10;
 /// How much of an over-long line is kept to quote it.
 const HEAD: usize = 4096;
 /// Lines read ahead of the one awaited; the bound makes a child that floods stdout wait
@@ -27,7 +27,7 @@ const STDERR_CATCH_UP: Duration = Duration::from_millis(200);
 
 /// What came back while waiting for an answer.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Reply {
+pub(crate) enum Reply {
     /// One line, without its newline.
     Line(Vec<u8>),
     /// A line longer than [`MAX_LINE`]: its first bytes and its full length.
@@ -48,7 +48,7 @@ enum Event {
 }
 
 /// A running verifier process.
-pub struct Child {
+pub(crate) struct Child {
     process: std::process::Child,
     streams: Streams,
 }
@@ -64,7 +64,7 @@ struct Streams {
 
 impl Child {
     /// Starts `argv[0]` with `argv[1..]`, all three standard streams piped.
-    pub fn spawn(argv: &[String]) -> io::Result<Child> {
+    pub(crate) fn spawn(argv: &[String]) -> io::Result<Child> {
         let (program, args) = argv
             .split_first()
             .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "empty command"))?;
@@ -85,13 +85,13 @@ impl Child {
     }
 
     /// The child's process id.
-    pub fn id(&self) -> u32 {
+    pub(crate) fn id(&self) -> u32 {
         self.process.id()
     }
 
     /// Queues one line for the child's stdin. A child that stopped reading is noticed
     /// by [`Child::recv`], not here, so this never blocks.
-    pub fn send(&self, line: &str) {
+    pub(crate) fn send(&self, line: &str) {
         if let Some(requests) = &self.streams.requests {
             // The writer thread is gone only when the child's stdin is broken, which the
             // next `recv` reports as a closed or silent child.
@@ -100,7 +100,7 @@ impl Child {
     }
 
     /// Waits until `deadline` for the next line.
-    pub fn recv(&mut self, deadline: Instant) -> Reply {
+    pub(crate) fn recv(&mut self, deadline: Instant) -> Reply {
         let wait = deadline.saturating_duration_since(Instant::now());
         match self.streams.replies.recv_timeout(wait) {
             Ok(Event::Line(line)) => Reply::Line(line),
@@ -113,7 +113,7 @@ impl Child {
     }
 
     /// What the child wrote to stderr, its last [`STDERR_KEEP`] bytes, decoded lossily.
-    pub fn stderr_tail(&mut self) -> String {
+    pub(crate) fn stderr_tail(&mut self) -> String {
         if matches!(self.process.try_wait(), Ok(Some(_))) {
             let until = Instant::now() + STDERR_CATCH_UP;
             while !self.streams.stderr_drain.is_finished() && Instant::now() < until {
@@ -128,7 +128,7 @@ impl Child {
     }
 
     /// Kills the child at once: it is hung or out of step with the protocol.
-    pub fn kill(mut self) {
+    pub(crate) fn kill(mut self) {
         self.stop(Duration::ZERO);
     }
 

@@ -14,14 +14,14 @@ use std::fs;
 
 /// The state of the child's memory before a request.
 #[derive(Clone, Copy, Debug)]
-pub struct Before {
+pub(crate) struct Before {
     pid: u32,
     /// The resident set after the peak was reset, or the peak itself when it could not be.
     baseline_kib: u64,
 }
 
 /// Resets the child's peak and reads where it stands, before a request.
-pub fn before(pid: u32) -> Option<Before> {
+pub(crate) fn before(pid: u32) -> Option<Before> {
     let reset = fs::write(format!("/proc/{pid}/clear_refs"), "5").is_ok();
     let status = status(pid)?;
     let baseline_kib = if reset {
@@ -34,7 +34,7 @@ pub fn before(pid: u32) -> Option<Before> {
 
 /// What the request took: the child's peak while answering and its rise over the
 /// baseline.
-pub fn after(before: Before) -> Option<MemoryUse> {
+pub(crate) fn after(before: Before) -> Option<MemoryUse> {
     let peak_rss_kib = field(&status(before.pid)?, "VmHWM")?;
     Some(MemoryUse {
         peak_rss_kib,

@@ -13,18 +13,19 @@ pub const PROTOCOL_VERSION: u64 = 1;
 const QUOTE_CHARS: usize = 300;
 
 /// The first line the harness sends.
-pub fn hello_request() -> String {
+pub(crate) fn hello_request() -> String {
     json!({"type": "hello", "protocol": PROTOCOL_VERSION}).to_string()
 }
 
 /// The request for one token under one policy.
-pub fn verify_request(id: &str, token: &str, policy: &Policy) -> String {
+pub(crate) fn verify_request(id: &str, token: &str, policy: &Policy) -> String {
     json!({"type": "verify", "id": id, "token": token, "policy": policy.to_json()}).to_string()
 }
 
 /// What a verifier said about itself.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Hello {
+    /// Its name, version, algorithms, clock and remote key set support.
     pub info: AdapterInfo,
     /// Remarks that do not stop the run, e.g. algorithm names this suite does not know.
     pub notes: Vec<String>,
@@ -218,7 +219,7 @@ fn shown(value: Option<&Value>) -> String {
 
 /// An answer as it appears in messages: between backticks, control characters escaped,
 /// cut after a few hundred characters with the full length noted.
-pub fn quote(line: &[u8]) -> String {
+pub(crate) fn quote(line: &[u8]) -> String {
     let text = String::from_utf8_lossy(line);
     let mut out = String::from("`");
     for (n, c) in text.chars().enumerate() {

@@ -8,7 +8,7 @@ use jwt_conformance::{b64, Alg, Policy};
 use serde_json::{json, Value};
 
 /// A claim set of about 300 bytes, shaped like a service's access token, valid at `now`.
-pub fn claims(now: i64) -> Value {
+pub(crate) fn claims(now: i64) -> Value {
     json!({
         "iss": "https://issuer.example",
         "sub": "user-4f6c2a9e-1b7d-4c3e-9a51-8d2f0e6b7c13",
@@ -25,14 +25,14 @@ pub fn claims(now: i64) -> Value {
 }
 
 /// A valid token and the policy it is valid under.
-pub struct Valid {
+pub(crate) struct Valid {
     pub token: String,
     pub policy: Policy,
 }
 
 /// A valid `alg` token signed by the algorithm's default fixture key, and the usual
 /// policy for it (that key only, that algorithm only, `exp` required).
-pub fn valid(alg: Alg, ctx: &Context) -> Valid {
+pub(crate) fn valid(alg: Alg, ctx: &Context) -> Valid {
     Valid {
         token: forge::jwt(alg, keys::default_key_name(alg), &claims(ctx.now)),
         policy: policy_for(ctx, alg),
@@ -40,7 +40,7 @@ pub fn valid(alg: Alg, ctx: &Context) -> Valid {
 }
 
 /// The signing input and the raw signature of a compact token.
-pub fn split(token: &str) -> (&str, Vec<u8>) {
+pub(crate) fn split(token: &str) -> (&str, Vec<u8>) {
     let (input, signature) = token
         .rsplit_once('.')
         .expect("forged tokens have three segments");
@@ -60,7 +60,7 @@ const BIG: usize = 1_000_000;
 
 /// The rejection-path inputs for `alg` at `ctx`, in report order: what an attacker can
 /// send without the key.
-pub fn attacks(alg: Alg, ctx: &Context) -> Vec<(&'static str, String)> {
+pub(crate) fn attacks(alg: Alg, ctx: &Context) -> Vec<(&'static str, String)> {
     let key = keys::default_key_name(alg);
     let good = valid(alg, ctx).token;
 

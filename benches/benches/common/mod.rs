@@ -1,8 +1,8 @@
 //! What the bench binaries share: the adapters under test, the criterion settings, the
 //! tokens, and the measurements made for every adapter.
 
-pub mod fixtures;
-pub mod per_adapter;
+pub(crate) mod fixtures;
+pub(crate) mod per_adapter;
 
 use criterion::Criterion;
 use jwt_conformance::{Adapter, Alg};
@@ -12,10 +12,10 @@ use std::time::Duration;
 /// Builds one adapter under test. Each bench binary lists the adapters it measures;
 /// adding one is a line in that list (plus its dev-dependency). An adapter that cannot
 /// share a process with the others gets a bench binary of its own, like `verify_aws_lc`.
-pub type MakeAdapter = fn() -> Arc<dyn Adapter>;
+pub(crate) type MakeAdapter = fn() -> Arc<dyn Adapter>;
 
 /// The algorithms measured, for every adapter that supports them.
-pub const ALGS: [Alg; 8] = [
+pub(crate) const ALGS: [Alg; 8] = [
     Alg::HS256,
     Alg::HS384,
     Alg::HS512,
@@ -27,14 +27,14 @@ pub const ALGS: [Alg; 8] = [
 ];
 
 /// `JWT_BENCH_QUICK=1` (any value but empty or `0`) asks for the smoke-test settings.
-pub fn quick() -> bool {
+pub(crate) fn quick() -> bool {
     std::env::var("JWT_BENCH_QUICK").is_ok_and(|v| !v.is_empty() && v != "0")
 }
 
 /// Criterion's settings: its defaults for a real run; for the quick mode, short
 /// windows and the minimum sample count, so that the whole run stays under three
 /// minutes on two cores (numbers are then rough).
-pub fn criterion() -> Criterion {
+pub(crate) fn criterion() -> Criterion {
     let c = Criterion::default();
     if quick() {
         c.warm_up_time(Duration::from_millis(100))
@@ -46,6 +46,6 @@ pub fn criterion() -> Criterion {
 }
 
 /// Threads for the multi-thread measurements: one per available core.
-pub fn threads() -> usize {
+pub(crate) fn threads() -> usize {
     std::thread::available_parallelism().map_or(1, usize::from)
 }

@@ -55,7 +55,12 @@ fn prepare_all(adapter: &dyn Adapter) -> Vec<Prepared> {
 
 /// Verifies `token` `iters` times on each of `threads` threads at once; the clock runs
 /// from the moment all threads are released until the last one is done.
-pub fn parallel(verifier: &dyn Verifier, token: &str, threads: usize, iters: u64) -> Duration {
+pub(crate) fn parallel(
+    verifier: &dyn Verifier,
+    token: &str,
+    threads: usize,
+    iters: u64,
+) -> Duration {
     let barrier = Barrier::new(threads + 1);
     let start = thread::scope(|s| {
         for _ in 0..threads {
@@ -74,7 +79,7 @@ pub fn parallel(verifier: &dyn Verifier, token: &str, threads: usize, iters: u64
 
 /// `verify/ADAPTER/ALG`, `multithread/ADAPTER/ALG` and `reject/ADAPTER/ALG/ATTACK` for
 /// each adapter.
-pub fn bench(c: &mut Criterion, adapters: &[MakeAdapter]) {
+pub(crate) fn bench(c: &mut Criterion, adapters: &[MakeAdapter]) {
     let adapters: Vec<_> = adapters.iter().map(|make| make()).collect();
     let prepared: Vec<Prepared> = adapters.iter().flat_map(|a| prepare_all(&**a)).collect();
 

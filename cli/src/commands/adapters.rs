@@ -3,7 +3,7 @@
 use crate::{registry, UsageError};
 use std::process::ExitCode;
 
-pub fn run() -> Result<ExitCode, UsageError> {
+pub(crate) fn run() -> Result<ExitCode, UsageError> {
     let adapters = registry::all();
     // Columns as wide as their longest entry, so that every name lines up.
     let name_width = adapters.iter().map(|b| b.name.len()).max().unwrap_or(0);

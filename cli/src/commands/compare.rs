@@ -24,7 +24,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 #[derive(Args)]
-pub struct CompareArgs {
+pub(crate) struct CompareArgs {
     /// A built-in adapter (repeatable; see `jwt-conformance adapters`); `all` names
     /// every built-in adapter.
     #[arg(long = "adapter", value_name = "NAME")]
@@ -330,7 +330,7 @@ fn execs(args: &CompareArgs) -> Result<Vec<Exec>, UsageError> {
     Ok(out)
 }
 
-pub fn run(args: CompareArgs) -> Result<ExitCode, UsageError> {
+pub(crate) fn run(args: CompareArgs) -> Result<ExitCode, UsageError> {
     let mut adapter_names = args.adapters.clone();
     if args.all {
         adapter_names.push("all".to_string());

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Args)]
-pub struct CorpusArgs {
+pub(crate) struct CorpusArgs {
     /// Directory to write into (created if missing); files are named after the case id.
     #[arg(long)]
     pub out: PathBuf,
@@ -32,7 +32,7 @@ fn write(dir: &Path, name: &str, token: &str) -> Result<(), UsageError> {
         .map_err(|e| UsageError(format!("cannot write {}: {e}", path.display())))
 }
 
-pub fn run(args: CorpusArgs) -> Result<ExitCode, UsageError> {
+pub(crate) fn run(args: CorpusArgs) -> Result<ExitCode, UsageError> {
     std::fs::create_dir_all(&args.out)
         .map_err(|e| UsageError(format!("cannot create {}: {e}", args.out.display())))?;
     let ctx = Context {

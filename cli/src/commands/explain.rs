@@ -5,7 +5,7 @@ use crate::UsageError;
 use jwt_conformance::{catalogue, Context};
 use std::process::ExitCode;
 
-pub fn run(case_id: &str) -> Result<ExitCode, UsageError> {
+pub(crate) fn run(case_id: &str) -> Result<ExitCode, UsageError> {
     let cases = catalogue::cases(&Context::listing());
     let case = cases.iter().find(|c| c.id == case_id).ok_or_else(|| {
         UsageError(format!(

@@ -6,13 +6,13 @@ use serde_json::json;
 use std::process::ExitCode;
 
 /// How `list` writes the catalogue.
-pub enum Format {
+pub(crate) enum Format {
     Text,
     Json,
     Markdown,
 }
 
-pub fn run(format: Format) -> Result<ExitCode, UsageError> {
+pub(crate) fn run(format: Format) -> Result<ExitCode, UsageError> {
     let cases = catalogue::cases(&Context::listing());
     let text = if let Format::Markdown = format {
         index(&cases)

@@ -1,9 +1,9 @@
 //! One module per subcommand.
 
-pub mod adapters;
-pub mod compare;
-pub mod corpus;
-pub mod cves;
-pub mod explain;
-pub mod list;
-pub mod run;
+pub(crate) mod adapters;
+pub(crate) mod compare;
+pub(crate) mod corpus;
+pub(crate) mod cves;
+pub(crate) mod explain;
+pub(crate) mod list;
+pub(crate) mod run;

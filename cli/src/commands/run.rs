@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 #[derive(Args)]
-pub struct RunArgs {
+pub(crate) struct RunArgs {
     /// A built-in adapter (see `jwt-conformance adapters`).
     #[arg(long, conflicts_with = "exec", required_unless_present = "exec")]
     adapter: Option<String>,
@@ -100,7 +100,7 @@ fn resolve(args: &RunArgs, timeout: Duration) -> Result<(Arc<dyn Adapter>, Manif
     Ok((Arc::new(adapter), manifest_file.unwrap_or_default()))
 }
 
-pub fn run(args: RunArgs) -> Result<ExitCode, UsageError> {
+pub(crate) fn run(args: RunArgs) -> Result<ExitCode, UsageError> {
     if let Some(note) = args.filter.as_deref().and_then(advisory_note) {
         eprintln!("jwt-conformance: {note}");
     }

@@ -17,7 +17,7 @@ const MAX_DETAIL: usize = 2000;
 const MAX_TITLE: usize = 500;
 
 /// Text safe in HTML content and in quoted attribute values.
-pub fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -312,7 +312,7 @@ fn write_row(out: &mut String, matrix: &Matrix, row: &Row) {
 
 /// The whole page. With `matrix.discriminating_only` the toggle starts checked; every
 /// row is in the page either way, so the reader can switch views.
-pub fn render(matrix: &Matrix) -> String {
+pub(crate) fn render(matrix: &Matrix) -> String {
     let mut out = String::new();
     let names: Vec<String> = matrix
         .verifiers

@@ -3,14 +3,14 @@
 use jwt_conformance::report::Report;
 
 /// Pretty-printed JSON.
-pub fn render(report: &Report) -> String {
+pub(crate) fn render(report: &Report) -> String {
     let mut text = serde_json::to_string_pretty(report).expect("a report always serialises");
     text.push('\n');
     text
 }
 
 /// Reads a JSON report back, e.g. one written by `jwt-conformance run --format json`.
-pub fn parse(text: &str) -> Result<Report, serde_json::Error> {
+pub(crate) fn parse(text: &str) -> Result<Report, serde_json::Error> {
     serde_json::from_str(text)
 }
 

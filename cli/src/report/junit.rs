@@ -47,7 +47,7 @@ fn status(r: &CaseResult) -> TestCaseStatus {
 }
 
 /// The report as JUnit XML, suites in the order their classes first appear.
-pub fn render(report: &Report) -> String {
+pub(crate) fn render(report: &Report) -> String {
     let mut junit = quick_junit::Report::new(format!(
         "jwt-conformance {} {}",
         report.adapter.name, report.adapter.version

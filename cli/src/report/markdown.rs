@@ -14,7 +14,7 @@ const MAX_TEXT: usize = 400;
 
 /// Text safe inside a Markdown table cell: one line, `|` escaped, HTML neutralised,
 /// cut at [`MAX_TEXT`] characters.
-pub fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::new();
     for (i, c) in text.chars().enumerate() {
         if i == MAX_TEXT {
@@ -38,7 +38,7 @@ pub fn escape(text: &str) -> String {
 }
 
 /// The run report of one verifier.
-pub fn render(report: &Report) -> String {
+pub(crate) fn render(report: &Report) -> String {
     let mut out = String::new();
     let a = &report.adapter;
     let s = &report.summary;
@@ -256,7 +256,7 @@ fn write_table(out: &mut String, matrix: &Matrix, groups: &[(&str, Vec<&Row>)]) 
 /// The comparison: a summary per verifier (failures by severity, critical first), the
 /// cases where the verifiers disagree, all cases (unless the matrix keeps only the
 /// disagreements), then the details of every shown cell that did not pass.
-pub fn render_matrix(matrix: &Matrix) -> String {
+pub(crate) fn render_matrix(matrix: &Matrix) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,

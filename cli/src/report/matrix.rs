@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 
 /// One verifier's answer to one case.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Cell {
+pub(crate) struct Cell {
     /// `None` when the verifier's report has no such case (e.g. a different filter).
     pub outcome: Option<Outcome>,
     pub verdict: Option<VerdictLabel>,
@@ -60,13 +60,13 @@ impl Cell {
     }
 
     /// Whether the case ran: it has an outcome other than skipped.
-    pub fn ran(&self) -> bool {
+    pub(crate) fn ran(&self) -> bool {
         matches!(self.outcome, Some(o) if o != Outcome::Skipped)
     }
 
     /// Whether the verifier did what the scored levels demand (stale manifest entries
     /// and permitted deviations at unscored levels included).
-    pub fn passed(&self) -> bool {
+    pub(crate) fn passed(&self) -> bool {
         matches!(
             self.outcome,
             Some(Outcome::Pass | Outcome::UnexpectedPass | Outcome::Informational)
@@ -75,7 +75,7 @@ impl Cell {
 
     /// A short label: `pass`, `FAIL`, `expected`, `stale`, `unconfirmed`, `info`,
     /// `skipped`, or `-` when absent.
-    pub fn label(&self) -> &'static str {
+    pub(crate) fn label(&self) -> &'static str {
         match self.outcome {
             Some(Outcome::Pass) => "pass",
             Some(Outcome::Fail) => "FAIL",
@@ -89,7 +89,7 @@ impl Cell {
     }
 
     /// The CSS class and filter key of the cell.
-    pub fn key(&self) -> &'static str {
+    pub(crate) fn key(&self) -> &'static str {
         match self.outcome {
             Some(o) => o.as_str(),
             None => "absent",
@@ -99,7 +99,7 @@ impl Cell {
 
 /// One case across every verifier.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Row {
+pub(crate) struct Row {
     pub id: String,
     pub class: String,
     pub severity: Severity,
@@ -121,7 +121,7 @@ pub struct Row {
 
 /// Outcome counts of one severity.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct SeverityCounts {
+pub(crate) struct SeverityCounts {
     pub severity: Severity,
     #[serde(flatten)]
     pub counts: Summary,
@@ -129,7 +129,7 @@ pub struct SeverityCounts {
 
 /// A verifier's column header and totals.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Column {
+pub(crate) struct Column {
     #[serde(flatten)]
     pub adapter: AdapterSummary,
     pub summary: Summary,
@@ -144,7 +144,7 @@ pub struct Column {
 
 impl Column {
     /// Failed cases (unexpected or listed) of this severity.
-    pub fn failed(&self, severity: Severity) -> usize {
+    pub(crate) fn failed(&self, severity: Severity) -> usize {
         self.by_severity
             .iter()
             .find(|s| s.severity == severity)
@@ -154,7 +154,7 @@ impl Column {
 
 /// Several verifiers compared case by case.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Matrix {
+pub(crate) struct Matrix {
     pub tool: ToolInfo,
     /// Whether only discriminating rows are kept.
     pub discriminating_only: bool,
@@ -173,7 +173,7 @@ pub struct Matrix {
 
 impl Matrix {
     /// Builds the comparison of `reports`, one per verifier, in column order.
-    pub fn new(reports: &[Report]) -> Matrix {
+    pub(crate) fn new(reports: &[Report]) -> Matrix {
         let mut rows: BTreeMap<&str, Row> = BTreeMap::new();
         for (column, report) in reports.iter().enumerate() {
             for r in &report.results {
@@ -218,7 +218,7 @@ impl Matrix {
 
     /// The same comparison keeping only the rows where verifiers disagree; the column
     /// totals still count every case.
-    pub fn discriminating(mut self) -> Matrix {
+    pub(crate) fn discriminating(mut self) -> Matrix {
         self.rows.retain(|r| r.discriminating);
         self.discriminating_only = true;
         self
@@ -226,13 +226,13 @@ impl Matrix {
 
     /// The same comparison keeping only the rows of `levels`; the column totals still
     /// count every case.
-    pub fn levels(mut self, levels: &[Level]) -> Matrix {
+    pub(crate) fn levels(mut self, levels: &[Level]) -> Matrix {
         self.rows.retain(|r| levels.contains(&r.level));
         self
     }
 
     /// Rows grouped by class, classes in id order.
-    pub fn by_class(&self) -> Vec<(&str, Vec<&Row>)> {
+    pub(crate) fn by_class(&self) -> Vec<(&str, Vec<&Row>)> {
         let mut groups: Vec<(&str, Vec<&Row>)> = Vec::new();
         for row in &self.rows {
             match groups.last_mut() {
@@ -283,7 +283,7 @@ fn column(report: &Report) -> Column {
 }
 
 /// Pretty-printed JSON: rows sorted by id, verifiers in the order given.
-pub fn render_json(matrix: &Matrix) -> String {
+pub(crate) fn render_json(matrix: &Matrix) -> String {
     let mut text = serde_json::to_string_pretty(matrix).expect("a matrix always serialises");
     text.push('\n');
     text

@@ -1,8 +1,8 @@
 //! The renderings of a run's report and of a comparison of several.
 
-pub mod html;
-pub mod json;
-pub mod junit;
-pub mod markdown;
-pub mod matrix;
-pub mod text;
+pub(crate) mod html;
+pub(crate) mod json;
+pub(crate) mod junit;
+pub(crate) mod markdown;
+pub(crate) mod matrix;
+pub(crate) mod text;

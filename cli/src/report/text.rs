@@ -8,7 +8,7 @@ use jwt_conformance::report::{CaseResult, Report};
 use std::fmt::Write;
 
 /// Renders the report for a terminal.
-pub fn render(report: &Report) -> String {
+pub(crate) fn render(report: &Report) -> String {
     let mut out = String::new();
     let a = &report.adapter;
     let _ = writeln!(

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// The repository root, where the process wrappers and their fixtures live.
-pub fn repo() -> PathBuf {
+pub(crate) fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .expect("the CLI crate sits in the repository root")
@@ -13,12 +13,12 @@ pub fn repo() -> PathBuf {
 }
 
 /// A path under the repository root, as text for a command line.
-pub fn repo_path(relative: &str) -> String {
+pub(crate) fn repo_path(relative: &str) -> String {
     repo().join(relative).display().to_string()
 }
 
 /// Runs `jwt-conformance ARGS` from the repository root.
-pub fn jwt_conformance(args: &[&str]) -> Output {
+pub(crate) fn jwt_conformance(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_jwt-conformance"))
         .args(args)
         .current_dir(repo())
@@ -27,7 +27,7 @@ pub fn jwt_conformance(args: &[&str]) -> Output {
 }
 
 /// Standard output and error, for assertion messages.
-pub fn show(output: &Output) -> String {
+pub(crate) fn show(output: &Output) -> String {
     format!(
         "status {}\n--- stdout\n{}\n--- stderr\n{}",
         output.status,
@@ -37,7 +37,7 @@ pub fn show(output: &Output) -> String {
 }
 
 /// The command line of a test fixture verifier under adapters/process/tests/fixtures.
-pub fn fixture(name: &str) -> String {
+pub(crate) fn fixture(name: &str) -> String {
     format!(
         "python3 -B {}",
         repo_path(&format!("adapters/process/tests/fixtures/{name}"))
@@ -45,7 +45,7 @@ pub fn fixture(name: &str) -> String {
 }
 
 /// A fresh, empty directory for a test's files.
-pub fn scratch(name: &str) -> PathBuf {
+pub(crate) fn scratch(name: &str) -> PathBuf {
     let dir =
         std::env::temp_dir().join(format!("jwt-conformance-cli-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);

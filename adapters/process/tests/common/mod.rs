@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 /// The command line that runs a Python fixture (`-B`: no bytecode files in the tree).
-pub fn fixture_command(name: &str) -> String {
+pub(crate) fn fixture_command(name: &str) -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
         .join(name);
@@ -18,18 +18,18 @@ pub fn fixture_command(name: &str) -> String {
 }
 
 /// The command line that runs a Python one-liner.
-pub fn python_command(script: &str) -> String {
+pub(crate) fn python_command(script: &str) -> String {
     shell_words::join(["python3", "-B", "-c", script])
 }
 
 /// Starts a fixture, which must complete the hello.
-pub fn spawn_fixture(name: &str, timeout: Duration) -> ProcessAdapter {
+pub(crate) fn spawn_fixture(name: &str, timeout: Duration) -> ProcessAdapter {
     ProcessAdapter::spawn(&fixture_command(name), timeout)
         .unwrap_or_else(|e| panic!("{name} did not start: {e}"))
 }
 
 /// What one case came to: outcome, report verdict label, and detail.
-pub struct Seen {
+pub(crate) struct Seen {
     pub id: String,
     pub outcome: Outcome,
     pub verdict: &'static str,
@@ -37,7 +37,11 @@ pub struct Seen {
 }
 
 /// Runs the named cases in this order through a suite for `adapter`.
-pub fn run_cases(adapter: ProcessAdapter, ids: &[&str], runner_timeout: Duration) -> Vec<Seen> {
+pub(crate) fn run_cases(
+    adapter: ProcessAdapter,
+    ids: &[&str],
+    runner_timeout: Duration,
+) -> Vec<Seen> {
     let adapter: Arc<dyn Adapter> = Arc::new(adapter);
     let info = adapter.info();
     // Only the classes these tests draw from: building the whole catalogue for every
