@@ -44,6 +44,20 @@ pub struct AdapterInfo {
     pub remote_jwks: bool,
 }
 
+impl AdapterInfo {
+    /// A library without remote key sets: `name`, its `version`, the `algorithms` it
+    /// verifies and its `clock`.
+    pub fn new(name: &str, version: &str, algorithms: Vec<Alg>, clock: Clock) -> AdapterInfo {
+        AdapterInfo {
+            name: name.to_string(),
+            version: version.to_string(),
+            algorithms,
+            clock,
+            remote_jwks: false,
+        }
+    }
+}
+
 /// A verifier that gave no usable answer: it crashed, hung, or replied with something
 /// that is not a verdict. Only verifiers that forward requests elsewhere (the process
 /// adapter) produce it, from [`Verifier::verify_request`]; it is scored like a panic, a

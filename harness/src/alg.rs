@@ -52,6 +52,29 @@ pub enum KeyFamily {
     Ed25519,
 }
 
+impl KeyFamily {
+    /// The JWK `kty` of a key of this family (RFC 7518 section 6, RFC 8037 section 2).
+    pub fn kty(self) -> &'static str {
+        match self {
+            KeyFamily::Hmac => "oct",
+            KeyFamily::Rsa => "RSA",
+            KeyFamily::Ec(_) => "EC",
+            KeyFamily::Ed25519 => "OKP",
+        }
+    }
+
+    /// Whether `jwk` is a key of this family: its `kty`, and its `crv` where the family
+    /// names a curve.
+    pub fn holds(self, jwk: &crate::Jwk) -> bool {
+        let crv = match self {
+            KeyFamily::Ec(crv) => Some(crv),
+            KeyFamily::Ed25519 => Some("Ed25519"),
+            KeyFamily::Hmac | KeyFamily::Rsa => None,
+        };
+        jwk.kty == self.kty() && crv.is_none_or(|crv| jwk.crv.as_deref() == Some(crv))
+    }
+}
+
 impl Alg {
     /// Every algorithm, in registry order.
     pub const ALL: [Alg; 13] = [
@@ -69,6 +92,15 @@ impl Alg {
         Alg::ES512,
         Alg::EdDSA,
     ];
+
+    /// Every algorithm but `missing`, in registry order: what an adapter declares whose
+    /// library lacks a few.
+    pub fn all_but(missing: &[Alg]) -> Vec<Alg> {
+        Alg::ALL
+            .into_iter()
+            .filter(|alg| !missing.contains(alg))
+            .collect()
+    }
 
     /// The `alg` header value, exactly as registered.
     pub fn as_str(self) -> &'static str {

@@ -46,7 +46,7 @@ pub use jwk::{Jwk, JwkSet, KeyError};
 pub use libtest::Harness;
 pub use manifest::Manifest;
 pub use outcome::Outcome;
-pub use policy::{Policy, Profile};
+pub use policy::{Checks, Policy, Profile};
 pub use report::Report;
 pub use suite::Suite;
 pub use verdict::{RejectKind, Verdict};

@@ -52,6 +52,38 @@ pub fn check_adapter_crate(
         .map_err(|e| e.to_string())
 }
 
+/// The text of the Cargo.lock that governs the crate in `dir`: the first one found in
+/// `dir` or a folder above it (a workspace keeps one at its root).
+pub fn governing_lock(dir: &str) -> Result<String, String> {
+    let start = std::path::Path::new(dir);
+    let lock = start
+        .ancestors()
+        .map(|d| d.join("Cargo.lock"))
+        .find(|p| p.is_file())
+        .ok_or_else(|| format!("no Cargo.lock in {} or above it", start.display()))?;
+    std::fs::read_to_string(&lock).map_err(|e| format!("{}: {e}", lock.display()))
+}
+
+/// The test every adapter crate carries: the version of `library` it reports is one
+/// the workspace's Cargo.lock pins, and its expected-failures manifest parses (see
+/// [`check_adapter_crate`]). One line at the crate root:
+///
+/// ```ignore
+/// jwt_conformance::adapter_crate_test!("jsonwebtoken", LIBRARY_VERSION, MANIFEST);
+/// ```
+#[macro_export]
+macro_rules! adapter_crate_test {
+    ($library:expr, $reported:expr, $manifest:expr) => {
+        /// The reported library version is the locked one, and the manifest parses.
+        #[cfg(test)]
+        #[test]
+        fn library_version_is_the_locked_one_and_the_manifest_parses() {
+            let lock = $crate::lockfile::governing_lock(env!("CARGO_MANIFEST_DIR")).unwrap();
+            $crate::lockfile::check_adapter_crate(&lock, $library, $reported, $manifest).unwrap();
+        }
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

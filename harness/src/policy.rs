@@ -7,6 +7,38 @@ use serde::{Deserialize, Deserializer, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
+/// What a library's verifier can be configured to check, for [`Policy::within`]:
+/// every flag says whether the policy's setting of that name can be honoured.
+/// [`Checks::NONE`] is a signature-only verifier; name what the library adds:
+/// `Checks { required: &["exp"], ..Checks::NONE }`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Checks<'a> {
+    /// An expected issuer ([`Policy::issuer`]).
+    pub issuer: bool,
+    /// Accepted audiences ([`Policy::audience`]).
+    pub audience: bool,
+    /// A required `typ` ([`Policy::typ`]).
+    pub typ: bool,
+    /// A leeway other than zero ([`Policy::leeway`]).
+    pub leeway: bool,
+    /// An injected time ([`Policy::now`]).
+    pub clock: bool,
+    /// The claims it can require to be present ([`Policy::required_claims`]).
+    pub required: &'a [&'a str],
+}
+
+impl Checks<'_> {
+    /// Nothing beyond the signature.
+    pub const NONE: Checks<'static> = Checks {
+        issuer: false,
+        audience: false,
+        typ: false,
+        leeway: false,
+        clock: false,
+        required: &[],
+    };
+}
+
 /// The verification policy: trusted keys, allowed algorithms and claim checks.
 ///
 /// Serialised exactly as the process protocol's `policy` object.
@@ -193,6 +225,35 @@ impl Policy {
         }
     }
 
+    /// For an adapter whose library checks less than a policy can ask: `Err` with
+    /// [`Verdict::Unsupported`] naming the first thing in the policy that `library`
+    /// cannot be configured with (see [`Checks`]), so that `prepare` can answer it with
+    /// `?` and the case is skipped rather than scored against checks never made. A
+    /// profile is never expressible here (see [`Policy::without_profile`]).
+    pub fn within(&self, library: &str, checks: Checks<'_>) -> Result<(), Verdict> {
+        self.without_profile(library)?;
+        let missing = if self.issuer.is_some() && !checks.issuer {
+            Some("has no issuer check".to_string())
+        } else if !self.audience.is_empty() && !checks.audience {
+            Some("has no audience check".to_string())
+        } else if self.typ.is_some() && !checks.typ {
+            Some("has no `typ` check".to_string())
+        } else if self.leeway != 0 && !checks.leeway {
+            Some("has no leeway".to_string())
+        } else if self.now.is_some() && !checks.clock {
+            Some("reads the system clock".to_string())
+        } else {
+            self.required_claims
+                .iter()
+                .find(|c| !checks.required.contains(&c.as_str()))
+                .map(|c| format!("cannot require the claim {c:?}"))
+        };
+        match missing {
+            Some(missing) => Err(Verdict::unsupported(format!("{library} {missing}"))),
+            None => Ok(()),
+        }
+    }
+
     /// The policy as protocol JSON.
     pub fn to_json(&self) -> serde_json::Value {
         serde_json::to_value(self).expect("a policy always serialises")
@@ -202,6 +263,40 @@ impl Policy {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn within_names_the_first_check_the_library_lacks() {
+        let mut policy = Policy::new(Default::default(), vec![Alg::ES256], Some(0));
+        let only_exp = Checks {
+            required: &["exp"],
+            ..Checks::NONE
+        };
+        let why = |r: Result<(), Verdict>| match r {
+            Err(Verdict::Unsupported { why }) => why,
+            other => format!("{other:?}"),
+        };
+        assert_eq!(
+            why(policy.within("lib", only_exp)),
+            "lib reads the system clock"
+        );
+        let with_clock = Checks {
+            clock: true,
+            ..only_exp
+        };
+        assert!(policy.within("lib", with_clock).is_ok());
+        policy.required_claims.push("iss".to_string());
+        assert_eq!(
+            why(policy.within("lib", with_clock)),
+            "lib cannot require the claim \"iss\""
+        );
+        policy.issuer = Some("https://issuer.example".to_string());
+        assert_eq!(
+            why(policy.within("lib", with_clock)),
+            "lib has no issuer check"
+        );
+        policy.profile = Some(Profile::Rfc9068);
+        assert!(why(policy.within("lib", with_clock)).contains("profile"));
+    }
 
     #[test]
     fn protocol_shape_round_trips() {

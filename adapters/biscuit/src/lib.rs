@@ -35,6 +35,8 @@ pub const LIBRARY_VERSION: &str = "0.8.0";
 /// The expected-failures manifest: biscuit's known deviations from the RFCs.
 pub const MANIFEST: &str = include_str!("../expected-failures.toml");
 
+jwt_conformance::adapter_crate_test!("biscuit", LIBRARY_VERSION, MANIFEST);
+
 type Token = JWT<Map<String, Value>, Empty>;
 
 /// The biscuit adapter.
@@ -87,16 +89,15 @@ impl Options {
 
 impl Adapter for BiscuitAdapter {
     fn info(&self) -> AdapterInfo {
-        AdapterInfo {
-            name: "biscuit".to_string(),
-            version: LIBRARY_VERSION.to_string(),
-            algorithms: Alg::ALL
+        AdapterInfo::new(
+            "biscuit",
+            LIBRARY_VERSION,
+            Alg::ALL
                 .into_iter()
                 .filter(|a| to_library_alg(*a).is_some())
                 .collect(),
-            clock: Clock::Injectable,
-            remote_jwks: false,
-        }
+            Clock::Injectable,
+        )
     }
 
     fn prepare(&self, policy: &Policy) -> Result<Box<dyn Verifier>, Verdict> {
@@ -242,16 +243,4 @@ fn rejection(e: Error) -> Verdict {
         _ => RejectKind::Other,
     };
     Verdict::rejected(kind, e.to_string())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn library_version_is_the_locked_one_and_the_manifest_parses() {
-        let lock = include_str!("../../../Cargo.lock");
-        jwt_conformance::lockfile::check_adapter_crate(lock, "biscuit", LIBRARY_VERSION, MANIFEST)
-            .unwrap();
-    }
 }

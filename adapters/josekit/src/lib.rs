@@ -31,6 +31,8 @@ pub const LIBRARY_VERSION: &str = "0.10.3";
 /// The expected-failures manifest: josekit's known deviations from the RFCs.
 pub const MANIFEST: &str = include_str!("../expected-failures.toml");
 
+jwt_conformance::adapter_crate_test!("josekit", LIBRARY_VERSION, MANIFEST);
+
 /// The josekit adapter.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct JosekitAdapter;
@@ -54,26 +56,14 @@ fn verifier_from_jwk(alg: Alg, jwk: &Jwk) -> Result<Box<dyn JwsVerifier>, JoseEr
     })
 }
 
-/// The JWK `kty` each algorithm's verifier loads: the application knows what kind of key
-/// each trusted entry is, and only builds verifiers that fit it.
-fn kty_of(alg: Alg) -> &'static str {
-    match alg {
-        Alg::HS256 | Alg::HS384 | Alg::HS512 => "oct",
-        Alg::ES256 | Alg::ES384 | Alg::ES512 => "EC",
-        Alg::EdDSA => "OKP",
-        _ => "RSA",
-    }
-}
-
 impl Adapter for JosekitAdapter {
     fn info(&self) -> AdapterInfo {
-        AdapterInfo {
-            name: "josekit".to_string(),
-            version: LIBRARY_VERSION.to_string(),
-            algorithms: Alg::ALL.to_vec(),
-            clock: Clock::Injectable,
-            remote_jwks: false,
-        }
+        AdapterInfo::new(
+            "josekit",
+            LIBRARY_VERSION,
+            Alg::ALL.to_vec(),
+            Clock::Injectable,
+        )
     }
 
     fn prepare(&self, policy: &Policy) -> Result<Box<dyn Verifier>, Verdict> {
@@ -129,7 +119,7 @@ impl Adapter for JosekitAdapter {
                 verifiers: policy
                     .algorithms
                     .iter()
-                    .filter(|alg| kty_of(**alg) == jwk.key_type())
+                    .filter(|alg| alg.key_family().kty() == jwk.key_type())
                     .map(|alg| (alg.as_str(), verifier_from_jwk(*alg, jwk)))
                     .collect(),
             })
@@ -241,17 +231,5 @@ fn format_kind(message: &str) -> RejectKind {
         RejectKind::Key
     } else {
         RejectKind::Malformed
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn library_version_is_the_locked_one_and_the_manifest_parses() {
-        let lock = include_str!("../../../Cargo.lock");
-        jwt_conformance::lockfile::check_adapter_crate(lock, "josekit", LIBRARY_VERSION, MANIFEST)
-            .unwrap();
     }
 }

@@ -40,7 +40,7 @@ use jwt_compact::{
     ValidationError,
 };
 use jwt_conformance::{
-    Adapter, AdapterInfo, Alg, Clock, Jwk, Policy, RejectKind, Verdict, Verifier,
+    Adapter, AdapterInfo, Alg, Checks, Clock, Jwk, Policy, RejectKind, Verdict, Verifier,
 };
 use serde_json::{Map, Value};
 
@@ -51,6 +51,8 @@ pub const LIBRARY_VERSION: &str = "0.8.0";
 /// The expected-failures manifest: jwt-compact's known deviations from the RFCs.
 pub const MANIFEST: &str = include_str!("../expected-failures.toml");
 
+jwt_conformance::adapter_crate_test!("jwt-compact", LIBRARY_VERSION, MANIFEST);
+
 /// The claims as jwt-compact hands them back: the time claims typed, the rest as JSON.
 type CustomClaims = Map<String, Value>;
 
@@ -58,19 +60,8 @@ type CustomClaims = Map<String, Value>;
 #[derive(Clone, Copy, Debug, Default)]
 pub struct JwtCompactAdapter;
 
-const ALGORITHMS: [Alg; 11] = [
-    Alg::HS256,
-    Alg::HS384,
-    Alg::HS512,
-    Alg::RS256,
-    Alg::RS384,
-    Alg::RS512,
-    Alg::PS256,
-    Alg::PS384,
-    Alg::PS512,
-    Alg::ES256,
-    Alg::EdDSA,
-];
+/// The algorithms jwt-compact 0.8 cannot verify (with the features this adapter enables).
+const MISSING: [Alg; 2] = [Alg::ES384, Alg::ES512];
 
 /// An algorithm with its verifying key: what `Alg.validator(&key)` needs.
 trait Validate: Send + Sync {
@@ -136,17 +127,6 @@ fn validator_for(alg: Alg, jwk: &JsonWebKey<'_>) -> Loaded {
     })
 }
 
-/// The JWK `kty` each algorithm's key type loads: the application knows what kind of key
-/// each trusted entry is.
-fn kty_of(alg: Alg) -> &'static str {
-    match alg {
-        Alg::HS256 | Alg::HS384 | Alg::HS512 => "oct",
-        Alg::ES256 | Alg::ES384 | Alg::ES512 => "EC",
-        Alg::EdDSA => "OKP",
-        _ => "RSA",
-    }
-}
-
 /// The validators of one trusted JWK, one per allowed algorithm of its type.
 fn validators(jwk: &Jwk, algorithms: &[Alg]) -> Vec<(Alg, Loaded)> {
     let parsed = serde_json::to_value(jwk)
@@ -154,7 +134,7 @@ fn validators(jwk: &Jwk, algorithms: &[Alg]) -> Vec<(Alg, Loaded)> {
         .map_err(|e| format!("jwt-compact cannot read the JWK: {e}"));
     algorithms
         .iter()
-        .filter(|alg| ALGORITHMS.contains(alg) && kty_of(**alg) == jwk.kty)
+        .filter(|alg| !MISSING.contains(alg) && alg.key_family().kty() == jwk.kty)
         .map(|alg| {
             let validator = match &parsed {
                 Ok(parsed) => validator_for(*alg, parsed),
@@ -167,36 +147,22 @@ fn validators(jwk: &Jwk, algorithms: &[Alg]) -> Vec<(Alg, Loaded)> {
 
 impl Adapter for JwtCompactAdapter {
     fn info(&self) -> AdapterInfo {
-        AdapterInfo {
-            name: "jwt-compact".to_string(),
-            version: LIBRARY_VERSION.to_string(),
-            algorithms: ALGORITHMS.to_vec(),
-            clock: Clock::Injectable,
-            remote_jwks: false,
-        }
+        AdapterInfo::new(
+            "jwt-compact",
+            LIBRARY_VERSION,
+            Alg::all_but(&MISSING),
+            Clock::Injectable,
+        )
     }
 
     fn prepare(&self, policy: &Policy) -> Result<Box<dyn Verifier>, Verdict> {
-        policy.without_profile("jwt-compact")?;
-        let unsupported = |why: &str| Err(Verdict::unsupported(why.to_string()));
-        if policy.issuer.is_some() {
-            return unsupported("jwt-compact has no issuer check");
-        }
-        if !policy.audience.is_empty() {
-            return unsupported("jwt-compact has no audience check");
-        }
-        if policy.typ.is_some() {
-            return unsupported("jwt-compact has no `typ` check");
-        }
-        if let Some(claim) = policy
-            .required_claims
-            .iter()
-            .find(|c| *c != "exp" && *c != "nbf")
-        {
-            return Err(Verdict::unsupported(format!(
-                "jwt-compact can only require exp and nbf, not {claim:?}"
-            )));
-        }
+        let checks = Checks {
+            leeway: true,
+            clock: true,
+            required: &["exp", "nbf"],
+            ..Checks::NONE
+        };
+        policy.within("jwt-compact", checks)?;
         let leeway = i64::try_from(policy.leeway)
             .ok()
             .and_then(Duration::try_seconds)
@@ -309,21 +275,4 @@ fn validation_rejection(e: &ValidationError) -> Verdict {
         _ => RejectKind::Other,
     };
     Verdict::rejected(kind, e.to_string())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn library_version_is_the_locked_one_and_the_manifest_parses() {
-        let lock = include_str!("../../../Cargo.lock");
-        jwt_conformance::lockfile::check_adapter_crate(
-            lock,
-            "jwt-compact",
-            LIBRARY_VERSION,
-            MANIFEST,
-        )
-        .unwrap();
-    }
 }

@@ -31,7 +31,7 @@
 use hmac::{Hmac, Mac};
 use jwt::{AlgorithmType, Error, Header, PKeyWithDigest, Token, VerifyWithKey, VerifyingAlgorithm};
 use jwt_conformance::{
-    b64, Adapter, AdapterInfo, Alg, Clock, Jwk, Policy, RejectKind, Verdict, Verifier,
+    b64, Adapter, AdapterInfo, Alg, Checks, Clock, Jwk, Policy, RejectKind, Verdict, Verifier,
 };
 use openssl::bn::BigNum;
 use openssl::ec::{EcGroup, EcKey};
@@ -49,6 +49,8 @@ pub const LIBRARY_VERSION: &str = "0.16.0";
 /// The expected-failures manifest: jwt's known deviations from the RFCs.
 pub const MANIFEST: &str = include_str!("../expected-failures.toml");
 
+jwt_conformance::adapter_crate_test!("jwt", LIBRARY_VERSION, MANIFEST);
+
 /// The claims type handed to jwt: a JSON object of any members, as the crate's own
 /// examples take a `BTreeMap` (its `Claims` struct types `aud` as one string and the
 /// times as unsigned integers, which would refuse valid tokens).
@@ -58,18 +60,8 @@ type Claims = Map<String, Value>;
 #[derive(Clone, Copy, Debug, Default)]
 pub struct JwtAdapter;
 
-/// What jwt can verify with its `openssl` feature.
-const ALGORITHMS: [Alg; 9] = [
-    Alg::HS256,
-    Alg::HS384,
-    Alg::HS512,
-    Alg::RS256,
-    Alg::RS384,
-    Alg::RS512,
-    Alg::ES256,
-    Alg::ES384,
-    Alg::ES512,
-];
+/// The algorithms jwt cannot verify with its `openssl` feature.
+const MISSING: [Alg; 4] = [Alg::PS256, Alg::PS384, Alg::PS512, Alg::EdDSA];
 
 /// A jwt verifying key, usable from several threads. jwt implements
 /// `VerifyingAlgorithm` for whatever hands out a `dyn VerifyingAlgorithm`.
@@ -149,46 +141,26 @@ fn key_for(alg: Alg, jwk: &Jwk) -> Loaded {
     }
 }
 
-/// Whether `alg` is one a key of this JWK's type (and, for EC, curve) is used with.
-fn fits(alg: Alg, jwk: &Jwk) -> bool {
-    match (alg, jwk.kty.as_str()) {
-        (Alg::HS256 | Alg::HS384 | Alg::HS512, "oct") => true,
-        (Alg::RS256 | Alg::RS384 | Alg::RS512, "RSA") => true,
-        (Alg::ES256, "EC") => jwk.crv.as_deref() == Some("P-256"),
-        (Alg::ES384, "EC") => jwk.crv.as_deref() == Some("P-384"),
-        (Alg::ES512, "EC") => jwk.crv.as_deref() == Some("P-521"),
-        _ => false,
-    }
-}
-
 impl Adapter for JwtAdapter {
     fn info(&self) -> AdapterInfo {
-        AdapterInfo {
-            name: "jwt".to_string(),
-            version: LIBRARY_VERSION.to_string(),
-            algorithms: ALGORITHMS.to_vec(),
-            clock: Clock::System,
-            remote_jwks: false,
-        }
+        AdapterInfo::new(
+            "jwt",
+            LIBRARY_VERSION,
+            Alg::all_but(&MISSING),
+            Clock::System,
+        )
     }
 
     fn prepare(&self, policy: &Policy) -> Result<Box<dyn Verifier>, Verdict> {
-        policy.without_profile("jwt")?;
-        let unsupported = |why: &str| Err(Verdict::unsupported(why.to_string()));
-        if policy.issuer.is_some() {
-            return unsupported("jwt checks no issuer");
-        }
-        if !policy.audience.is_empty() {
-            return unsupported("jwt checks no audience");
-        }
-        if policy.typ.is_some() {
-            return unsupported("jwt has no `typ` check");
-        }
-        if let Some(claim) = policy.required_claims.iter().find(|c| *c != "exp") {
-            return Err(Verdict::unsupported(format!(
-                "jwt cannot require a claim ({claim:?})"
-            )));
-        }
+        // No time check at all: the leeway and an injected time have nothing to apply
+        // to, and the required `exp` is left to the library (see above).
+        let checks = Checks {
+            leeway: true,
+            clock: true,
+            required: &["exp"],
+            ..Checks::NONE
+        };
+        policy.within("jwt", checks)?;
         let keys = policy
             .keys
             .keys
@@ -197,7 +169,7 @@ impl Adapter for JwtAdapter {
                 let keys = policy
                     .algorithms
                     .iter()
-                    .filter(|alg| ALGORITHMS.contains(alg) && fits(**alg, jwk))
+                    .filter(|alg| !MISSING.contains(alg) && alg.key_family().holds(jwk))
                     .map(|alg| (*alg, key_for(*alg, jwk)))
                     .collect();
                 (jwk.kid.clone(), keys)
@@ -289,16 +261,4 @@ fn rejection(e: &Error) -> Verdict {
         _ => RejectKind::Other,
     };
     Verdict::rejected(kind, e.to_string())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn library_version_is_the_locked_one_and_the_manifest_parses() {
-        let lock = include_str!("../../../Cargo.lock");
-        jwt_conformance::lockfile::check_adapter_crate(lock, "jwt", LIBRARY_VERSION, MANIFEST)
-            .unwrap();
-    }
 }
