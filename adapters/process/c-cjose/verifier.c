@@ -35,50 +35,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct {
-    char *kid; /* NULL: the JWK has none */
-    cjose_jwk_t *jwk;
-    char *error; /* why cjose refused the JWK */
-} trusted_key;
-
-typedef struct {
-    const char *unsupported;
-    trusted_key *keys;
-    size_t count;
-} prepared;
-
-static prepared *prepare(const jwtc_request *r) {
-    prepared *p = calloc(1, sizeof *p);
-    size_t i;
-    json_t *claim;
-    if (r->typ)
-        p->unsupported = "cjose has no check of the typ header";
-    else if (r->issuer)
-        p->unsupported = "cjose checks no issuer";
-    else if (json_array_size(r->audience) > 0)
-        p->unsupported = "cjose checks no audience";
-    json_array_foreach(r->required_claims, i, claim) {
-        const char *name = json_string_value(claim);
-        if (!p->unsupported && (!name || strcmp(name, "exp") != 0))
-            p->unsupported = "cjose cannot require a claim";
-    }
-    if (p->unsupported)
-        return p;
-    p->count = json_array_size(r->keys);
-    p->keys = calloc(p->count ? p->count : 1, sizeof *p->keys);
-    json_t *jwk;
-    json_array_foreach(r->keys, i, jwk) {
-        trusted_key *k = &p->keys[i];
-        const char *kid = json_string_value(json_object_get(jwk, "kid"));
-        k->kid = kid ? strdup(kid) : NULL;
-        char *text = json_dumps(jwk, JSON_COMPACT);
-        cjose_err err = {0};
-        k->jwk = text ? cjose_jwk_import(text, strlen(text), &err) : NULL;
-        if (!k->jwk)
-            k->error = strdup(err.message ? err.message : "cjose_jwk_import failed");
-        free(text);
-    }
-    return p;
+/* A trusted JWK as cjose imports it. */
+static void *import_jwk(json_t *jwk, size_t *length, char **error) {
+    char *text = json_dumps(jwk, JSON_COMPACT);
+    cjose_err err = {0};
+    cjose_jwk_t *key = text ? cjose_jwk_import(text, strlen(text), &err) : NULL;
+    if (!key)
+        *error = strdup(err.message ? err.message : "cjose_jwk_import failed");
+    free(text);
+    return key;
 }
 
 static json_t *reject_err(const char *id, const char *what, const cjose_err *err, const char *kind) {
@@ -101,11 +66,7 @@ static json_t *claims_of(const uint8_t *plaintext, size_t length, char *why, siz
 }
 
 static json_t *verify(const jwtc_request *r) {
-    prepared *p = jwtc_cache_get(r->policy_text);
-    if (!p) {
-        p = prepare(r);
-        jwtc_cache_put(r->policy_text, p);
-    }
+    const jwtc_prepared *p = jwtc_prepare_signature_only(r, "cjose", import_jwk);
     if (p->unsupported)
         return jwtc_unsupported(r->id, p->unsupported);
 
@@ -115,21 +76,13 @@ static json_t *verify(const jwtc_request *r) {
         return reject_err(r->id, "cjose_jws_import", &err, "malformed");
     /* cjose's header is a jansson object (cjose_header_t is json_t). */
     json_t *kid = json_object_get((json_t *)cjose_jws_get_protected(jws), "kid");
-    trusted_key *key = NULL;
-    if (kid == NULL) {
-        if (p->count == 1)
-            key = &p->keys[0];
-    } else if (json_is_string(kid)) {
-        for (size_t i = 0; i < p->count && !key; i++)
-            if (p->keys[i].kid && strcmp(p->keys[i].kid, json_string_value(kid)) == 0)
-                key = &p->keys[i];
-    }
+    const jwtc_key *key = jwtc_key_for_kid(p, kid);
     json_t *reply;
     if (key == NULL) {
         reply = jwtc_rejected(r->id, "no trusted key for the token's kid", "key");
     } else if (key->error) {
         reply = jwtc_rejected(r->id, key->error, "key");
-    } else if (!cjose_jws_verify(jws, key->jwk, &err)) {
+    } else if (!cjose_jws_verify(jws, key->key, &err)) {
         reply = reject_err(r->id, "cjose_jws_verify", &err,
                            err.code == CJOSE_ERR_CRYPTO ? "signature" : NULL);
     } else {

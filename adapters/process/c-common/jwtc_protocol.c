@@ -98,6 +98,55 @@ void jwtc_cache_put(const char *policy_text, void *prepared) {
     cache = e;
 }
 
+const jwtc_prepared *jwtc_prepare_signature_only(const jwtc_request *r, const char *library,
+                                                 jwtc_import_fn import) {
+    jwtc_prepared *p = jwtc_cache_get(r->policy_text);
+    if (p)
+        return p;
+    p = calloc(1, sizeof *p);
+    jwtc_cache_put(r->policy_text, p);
+    size_t i;
+    json_t *claim;
+    const char *why = NULL;
+    if (r->typ)
+        why = "has no check of the typ header";
+    else if (r->issuer)
+        why = "checks no issuer";
+    else if (json_array_size(r->audience) > 0)
+        why = "checks no audience";
+    json_array_foreach(r->required_claims, i, claim) {
+        const char *name = json_string_value(claim);
+        if (!why && (!name || strcmp(name, "exp") != 0))
+            why = "cannot require a claim";
+    }
+    if (why) {
+        size_t size = strlen(library) + 1 + strlen(why) + 1;
+        p->unsupported = malloc(size);
+        snprintf(p->unsupported, size, "%s %s", library, why);
+        return p;
+    }
+    p->count = json_array_size(r->keys);
+    p->keys = calloc(p->count ? p->count : 1, sizeof *p->keys);
+    json_t *jwk;
+    json_array_foreach(r->keys, i, jwk) {
+        jwtc_key *k = &p->keys[i];
+        const char *kid = json_string_value(json_object_get(jwk, "kid"));
+        k->kid = kid ? strdup(kid) : NULL;
+        k->key = import(jwk, &k->length, &k->error);
+    }
+    return p;
+}
+
+const jwtc_key *jwtc_key_for_kid(const jwtc_prepared *p, json_t *kid) {
+    if (kid == NULL)
+        return p->count == 1 ? &p->keys[0] : NULL;
+    if (json_is_string(kid))
+        for (size_t i = 0; i < p->count; i++)
+            if (p->keys[i].kid && strcmp(p->keys[i].kid, json_string_value(kid)) == 0)
+                return &p->keys[i];
+    return NULL;
+}
+
 /* The harness reads replies with a JSON parser that stops at 128 levels. */
 #define MAX_DEPTH 100
 

@@ -60,6 +60,35 @@ const char *jwtc_debian_version(const char *package);
 void *jwtc_cache_get(const char *policy_text);
 void jwtc_cache_put(const char *policy_text, void *prepared);
 
+/* For a library that checks signatures only (no claim, no typ, no allow-list of
+ * algorithms): what a policy comes to, prepared once per policy text. */
+typedef struct {
+    char *kid;     /* NULL: the JWK has none */
+    void *key;     /* what the wrapper's import made of the JWK; NULL when it failed */
+    size_t length; /* the key's length, for a key the import gives as bytes */
+    char *error;   /* why the import failed */
+} jwtc_key;
+
+typedef struct {
+    char *unsupported; /* why the library cannot apply the policy, or NULL */
+    jwtc_key *keys;    /* the trusted JWKs, in order */
+    size_t count;
+} jwtc_prepared;
+
+/* Imports one trusted JWK for the library: the key (setting *length where it is bytes),
+ * or NULL with *error set to a malloc'ed reason. */
+typedef void *(*jwtc_import_fn)(json_t *jwk, size_t *length, char **error);
+
+/* The request's policy for a signature-only library, which `library` names in the
+ * reasons: `unsupported` for an issuer, audiences, a `typ` or a required claim other
+ * than `exp` (a required `exp` and the allowed algorithms are left to the library),
+ * else the trusted keys, each imported with `import`. */
+const jwtc_prepared *jwtc_prepare_signature_only(const jwtc_request *request,
+                                                 const char *library, jwtc_import_fn import);
+/* The trusted key a token's `kid` header names (`kid` NULL: the token has none, which
+ * takes the only key), or NULL. */
+const jwtc_key *jwtc_key_for_kid(const jwtc_prepared *prepared, json_t *kid);
+
 /* The request loop; returns the exit status. */
 int jwtc_serve(jwtc_hello_fn hello, jwtc_verify_fn verify);
 

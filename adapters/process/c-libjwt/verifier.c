@@ -42,19 +42,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct {
-    char *kid; /* NULL: the JWK has none */
-    unsigned char *key;
-    int key_len;
-    char *error; /* why the JWK could not be imported */
-} trusted_key;
-
-typedef struct {
-    const char *unsupported;
-    trusted_key *keys;
-    size_t count;
-} prepared;
-
 /* base64url without padding, decoded with OpenSSL's base64 decoder. */
 static unsigned char *b64url_decode(const char *text, size_t *out_len) {
     size_t n = strlen(text);
@@ -141,49 +128,22 @@ static char *jwk_to_pem(json_t *jwk, const char **why) {
     return pem;
 }
 
-static prepared *prepare(const jwtc_request *r) {
-    prepared *p = calloc(1, sizeof *p);
-    size_t i;
-    json_t *claim;
-    if (r->typ)
-        p->unsupported = "libjwt 1.10 has no check of the typ header";
-    else if (r->issuer)
-        p->unsupported = "libjwt 1.10 checks no issuer";
-    else if (json_array_size(r->audience) > 0)
-        p->unsupported = "libjwt 1.10 checks no audience";
-    json_array_foreach(r->required_claims, i, claim) {
-        const char *name = json_string_value(claim);
-        if (!p->unsupported && (!name || strcmp(name, "exp") != 0))
-            p->unsupported = "libjwt 1.10 cannot require a claim";
+/* A trusted JWK as libjwt takes it: an oct JWK's decoded k, another's PEM. */
+static void *import_jwk(json_t *jwk, size_t *length, char **error) {
+    const char *kty = member(jwk, "kty");
+    if (kty && strcmp(kty, "oct") == 0) {
+        unsigned char *key = member(jwk, "k") ? b64url_decode(member(jwk, "k"), length) : NULL;
+        if (!key)
+            *error = strdup("oct JWK without a base64url k");
+        return key;
     }
-    if (p->unsupported)
-        return p;
-    p->count = json_array_size(r->keys);
-    p->keys = calloc(p->count ? p->count : 1, sizeof *p->keys);
-    json_t *jwk;
-    json_array_foreach(r->keys, i, jwk) {
-        trusted_key *k = &p->keys[i];
-        const char *kid = member(jwk, "kid");
-        k->kid = kid ? strdup(kid) : NULL;
-        const char *kty = member(jwk, "kty");
-        if (kty && strcmp(kty, "oct") == 0) {
-            size_t len = 0;
-            k->key = member(jwk, "k") ? b64url_decode(member(jwk, "k"), &len) : NULL;
-            k->key_len = (int)len;
-            if (!k->key)
-                k->error = strdup("oct JWK without a base64url k");
-        } else {
-            const char *why = NULL;
-            char *pem = jwk_to_pem(jwk, &why);
-            if (pem) {
-                k->key = (unsigned char *)pem;
-                k->key_len = (int)strlen(pem);
-            } else {
-                k->error = strdup(why);
-            }
-        }
-    }
-    return p;
+    const char *why = NULL;
+    char *pem = jwk_to_pem(jwk, &why);
+    if (pem)
+        *length = strlen(pem);
+    else
+        *error = strdup(why);
+    return pem;
 }
 
 static json_t *reject_errno(const char *id, const char *what, int ret) {
@@ -193,11 +153,7 @@ static json_t *reject_errno(const char *id, const char *what, int ret) {
 }
 
 static json_t *verify(const jwtc_request *r) {
-    prepared *p = jwtc_cache_get(r->policy_text);
-    if (!p) {
-        p = prepare(r);
-        jwtc_cache_put(r->policy_text, p);
-    }
+    const jwtc_prepared *p = jwtc_prepare_signature_only(r, "libjwt 1.10", import_jwk);
     if (p->unsupported)
         return jwtc_unsupported(r->id, p->unsupported);
 
@@ -210,15 +166,7 @@ static json_t *verify(const jwtc_request *r) {
     json_t *kid = kid_json ? json_loads(kid_json, JSON_DECODE_ANY, NULL) : NULL;
     free(kid_json);
     jwt_free(peek);
-    trusted_key *key = NULL;
-    if (kid == NULL) {
-        if (p->count == 1)
-            key = &p->keys[0];
-    } else if (json_is_string(kid)) {
-        for (size_t i = 0; i < p->count && !key; i++)
-            if (p->keys[i].kid && strcmp(p->keys[i].kid, json_string_value(kid)) == 0)
-                key = &p->keys[i];
-    }
+    const jwtc_key *key = jwtc_key_for_kid(p, kid);
     json_decref(kid);
     if (key == NULL)
         return jwtc_rejected(r->id, "no trusted key for the token's kid", "key");
@@ -226,7 +174,7 @@ static json_t *verify(const jwtc_request *r) {
         return jwtc_rejected(r->id, key->error, "key");
 
     jwt_t *jwt = NULL;
-    ret = jwt_decode(&jwt, r->token, key->key, key->key_len);
+    ret = jwt_decode(&jwt, r->token, key->key, (int)key->length);
     if (ret != 0)
         return reject_errno(r->id, "jwt_decode", ret);
     char *grants = jwt_get_grants_json(jwt, NULL);

@@ -48,7 +48,7 @@ type prepared struct {
 	leeway      time.Duration
 }
 
-func prepare(p jwtc.Policy) *prepared {
+func prepare(p jwtc.Policy) jwtc.Prepared {
 	unsupported := func(why string) *prepared { return &prepared{unsupported: why} }
 	if p.Typ != nil {
 		return unsupported("go-jose has no check of the typ header")
@@ -104,7 +104,9 @@ func kind(err error) string {
 	return ""
 }
 
-func (v *prepared) verify(r jwtc.Request) jwtc.Reply {
+func (v *prepared) Unsupported() string { return v.unsupported }
+
+func (v *prepared) Verify(r jwtc.Request) jwtc.Reply {
 	if v.keyErr != nil {
 		return jwtc.Rejected(r.ID, v.keyErr.Error(), "key")
 	}
@@ -134,20 +136,6 @@ func (v *prepared) verify(r jwtc.Request) jwtc.Reply {
 	return jwtc.Accepted(r.ID, all)
 }
 
-var cache = map[string]*prepared{}
-
-func verify(r jwtc.Request) jwtc.Reply {
-	v := cache[r.PolicyText]
-	if v == nil {
-		v = prepare(r.Policy)
-		cache[r.PolicyText] = v
-	}
-	if v.unsupported != "" {
-		return jwtc.Unsupported(r.ID, v.unsupported)
-	}
-	return v.verify(r)
-}
-
 func hello() jwtc.Reply {
 	algorithms := []string{
 		string(jose.HS256), string(jose.HS384), string(jose.HS512),
@@ -160,5 +148,5 @@ func hello() jwtc.Reply {
 }
 
 func main() {
-	jwtc.Serve(hello, verify)
+	jwtc.Serve(hello, jwtc.PerPolicy(prepare))
 }

@@ -3,11 +3,12 @@
 // It is the package "jwtc" of the GOPATH tree adapters/process/go-common; a wrapper
 // imports it and is built in GOPATH mode next to Debian's Go sources:
 //
-//	GO111MODULE=off GOPATH=/usr/share/gocode:$PWD/../go-common go build -o build/verifier verifier.go
+//	GO111MODULE=off GOPATH=/usr/share/gocode:$PWD/../go-common go build -o build/verifier .
 //
 // A wrapper calls Serve(hello, verify): hello() returns the hello answer and verify(request)
-// the result of one verify request (built with Accepted, Rejected or Unsupported). Serve
-// reads one JSON object a line on stdin, answers one a line on stdout, in order, and
+// the result of one verify request (built with Accepted, Rejected or Unsupported);
+// PerPolicy(prepare) makes such a verify for a wrapper that prepares each policy once.
+// Serve reads one JSON object a line on stdin, answers one a line on stdout, in order, and
 // writes diagnostics to stderr only; a panic while handling a request becomes a
 // rejection. It knows nothing about any JWT library: choosing the verify call, its
 // options and the meaning of its errors is the wrapper's job.
@@ -72,6 +73,30 @@ type Request struct {
 
 // Reply is one answer line.
 type Reply map[string]interface{}
+
+// Prepared is what a wrapper makes once of a policy: Unsupported is why the library
+// cannot apply it ("" when it can), Verify verifies one request under it.
+type Prepared interface {
+	Unsupported() string
+	Verify(Request) Reply
+}
+
+// PerPolicy is a verify for Serve that prepares each policy once, by its text, and answers
+// `unsupported` for a policy the library cannot apply.
+func PerPolicy(prepare func(Policy) Prepared) func(Request) Reply {
+	cache := map[string]Prepared{}
+	return func(r Request) Reply {
+		v := cache[r.PolicyText]
+		if v == nil {
+			v = prepare(r.Policy)
+			cache[r.PolicyText] = v
+		}
+		if why := v.Unsupported(); why != "" {
+			return Unsupported(r.ID, why)
+		}
+		return v.Verify(r)
+	}
+}
 
 // Hello is the hello answer; algorithms are filtered to the protocol's names, in order.
 func Hello(name, version string, algorithms []string, clock string) Reply {

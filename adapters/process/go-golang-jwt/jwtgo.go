@@ -1,0 +1,1 @@
+../go-common/jwtgo.go
