@@ -52,60 +52,46 @@ from authlib.oauth2.rfc9068 import JWTBearerTokenValidator  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python-common"))
 import jwtc_protocol as protocol  # noqa: E402
+from jwtc_claims_options import claims_options  # noqa: E402
 
-# InvalidClaimError is refined by its `claim_name` below.
+# An InvalidClaimError names its claim (`claim_name`), which is looked up here before
+# ERROR_KINDS.
+CLAIM_KINDS = {"aud": "audience", "iss": "issuer", "exp": "malformed", "nbf": "malformed", "iat": "malformed"}
+
 ERROR_KINDS = [
     (errors.BadSignatureError, "signature"),
     (errors.ExpiredTokenError, "expired"),
     (errors.InvalidTokenError, "not-yet-valid"),
     (errors.MissingClaimError, "missing-claim"),
-    (errors.UnsupportedAlgorithmError, "algorithm"),
-    (errors.MissingAlgorithmError, "algorithm"),
+    ((errors.UnsupportedAlgorithmError, errors.MissingAlgorithmError), "algorithm"),
     (errors.InvalidCritHeaderParameterNameError, "critical"),
-    (errors.KeyMismatchError, "key"),
-    (errors.InvalidUseError, "key"),
+    ((errors.KeyMismatchError, errors.InvalidUseError), "key"),
     (errors.DecodeError, "malformed"),
 ]
-
-CLAIM_KINDS = {"aud": "audience", "iss": "issuer", "exp": "malformed", "nbf": "malformed", "iat": "malformed"}
-
-
-def error_kind(exc):
-    if isinstance(exc, errors.InvalidClaimError):
-        return CLAIM_KINDS.get(exc.claim_name)
-    return protocol.error_kind(exc, ERROR_KINDS)
 
 
 class Prepared:
     """Authlib configured for one policy: the key set, the decoder and claims options."""
 
     def __init__(self, policy):
-        self.unsupported = None
-        if policy.get("typ") is not None:
-            self.unsupported = "Authlib has no check of the typ header"
+        self.unsupported = protocol.unsupported_member(policy, {"typ": "Authlib has no check of the typ header"})
+        if self.unsupported:
             return
         self.jwt = JsonWebToken(list(policy["algorithms"]))
-        try:
-            self.keys = JsonWebKey.import_key_set(policy["keys"])
-            self.key_error = None
-        except Exception as e:  # a key Authlib refuses rejects every token under it
-            self.keys = None
-            self.key_error = e
-        options = {name: {"essential": True} for name in policy.get("required_claims") or []}
-        if policy.get("issuer") is not None:
-            options.setdefault("iss", {})["value"] = policy["issuer"]
-        if policy.get("audience"):
-            options.setdefault("aud", {})["values"] = list(policy["audience"])
-        self.claims_options = options
+        self.keys = protocol.ImportedKeys(JsonWebKey.import_key_set, policy["keys"])
+        self.claims_options = claims_options(policy)
         self.now = policy.get("now")
         self.leeway = int(policy.get("leeway", 0))
 
     def verify(self, token):
-        if self.keys is None:
-            raise self.key_error
-        claims = self.jwt.decode(token, self.keys, claims_options=self.claims_options)
+        claims = self.jwt.decode(token, self.keys.get(), claims_options=self.claims_options)
         claims.validate(now=self.now, leeway=self.leeway)
         return dict(claims)
+
+    def error_kind(self, exc):
+        if isinstance(exc, errors.InvalidClaimError):
+            return CLAIM_KINDS.get(exc.claim_name)
+        return protocol.error_kind(exc, ERROR_KINDS)
 
 
 # The joserfc errors under the access-token validator, most specific first; an
@@ -114,18 +100,10 @@ ACCESS_TOKEN_KINDS = [
     (joserfc.errors.BadSignatureError, "signature"),
     (joserfc.errors.ExpiredTokenError, "expired"),
     (joserfc.errors.MissingClaimError, "missing-claim"),
-    (joserfc.errors.UnsupportedAlgorithmError, "algorithm"),
-    (joserfc.errors.MissingAlgorithmError, "algorithm"),
+    ((joserfc.errors.UnsupportedAlgorithmError, joserfc.errors.MissingAlgorithmError), "algorithm"),
     (joserfc.errors.DecodeError, "malformed"),
 ]
 ACCESS_TOKEN_CLAIM_KINDS = {"typ": "type", "aud": "audience", "iss": "issuer", "nbf": "not-yet-valid"}
-
-
-def access_token_error_kind(exc):
-    cause = exc.__cause__ if isinstance(exc, InvalidTokenError) and exc.__cause__ else exc
-    if isinstance(cause, joserfc.errors.InvalidClaimError):
-        return ACCESS_TOKEN_CLAIM_KINDS.get(cause.claim, "malformed")
-    return protocol.error_kind(cause, ACCESS_TOKEN_KINDS)
 
 
 class AccessTokenValidator(JWTBearerTokenValidator):
@@ -157,6 +135,12 @@ class PreparedAccessToken:
         claims.validate(now=self.now, leeway=self.leeway)
         return dict(claims)
 
+    def error_kind(self, exc):
+        cause = exc.__cause__ if isinstance(exc, InvalidTokenError) and exc.__cause__ else exc
+        if isinstance(cause, joserfc.errors.InvalidClaimError):
+            return ACCESS_TOKEN_CLAIM_KINDS.get(cause.claim, "malformed")
+        return protocol.error_kind(cause, ACCESS_TOKEN_KINDS)
+
 
 def prepare(policy):
     if policy.get("profile") == "rfc9068":
@@ -164,25 +148,9 @@ def prepare(policy):
     return Prepared(policy)
 
 
-PREPARED = protocol.PreparedCache(prepare)
-
-
 def hello():
     return protocol.hello("authlib", version("Authlib"), JsonWebSignature.ALGORITHMS_REGISTRY, "injectable")
 
 
-def verify(message):
-    case_id = message.get("id")
-    prepared = PREPARED.get(message["policy"])
-    if prepared.unsupported:
-        return protocol.unsupported(case_id, prepared.unsupported)
-    try:
-        claims = prepared.verify(message["token"])
-    except Exception as e:  # any failure on attacker input is a rejection, never a crash
-        kinds = access_token_error_kind if isinstance(prepared, PreparedAccessToken) else error_kind
-        return protocol.rejection(case_id, e, kinds(e))
-    return protocol.accepted(case_id, claims)
-
-
 if __name__ == "__main__":
-    protocol.serve(hello, verify, profiles=["rfc9068"])
+    protocol.serve(hello, protocol.PreparedVerifier(prepare), profiles=["rfc9068"])

@@ -7,7 +7,8 @@ A wrapper in a sibling directory imports it with
 
 and calls `protocol.serve(hello, verify)`: `hello()` returns the hello answer and
 `verify(message)` the result of one verify request (built with `accepted`, `rejected`,
-`rejection` or `unsupported`). A policy naming a profile (`"profile": "rfc9068"`, …) is
+`rejection` or `unsupported`, or a `PreparedVerifier` that builds it from the library
+configured once per policy). A policy naming a profile (`"profile": "rfc9068"`, …) is
 answered `unsupported` before `verify` sees it, unless the wrapper lists the profile in
 `serve(hello, verify, profiles=[...])`: applying a profile's rules is the library's job. This module reads one JSON object a line on stdin, answers
 one a line on stdout, in order, and writes diagnostics to stderr only. It knows nothing
@@ -86,6 +87,66 @@ class PreparedCache:
         if prepared is None:
             prepared = self.prepared[key] = self.prepare(policy)
         return prepared
+
+
+def unsupported_member(policy, reasons):
+    """Why a policy is `unsupported` when it sets a member the library cannot apply
+    (`{"typ": "... has no check of the typ header", "now": "... reads the system clock"}`):
+    the reason of the first member of `reasons`, in their order, that the policy sets;
+    None when it sets none. The wrapper never applies such a member itself."""
+    for member, reason in reasons.items():
+        if policy.get(member) is not None:
+            return reason
+    return None
+
+
+class PreparedVerifier:
+    """The `verify` of `serve` for a wrapper that configures its library once per policy.
+
+    `prepare(policy)`, called once per distinct policy (PreparedCache), returns the library
+    configured for it: its `unsupported`, when it has one and it is set, says why the
+    policy cannot be mapped; `verify(token)` returns the claims or raises; `error_kind(exc)`
+    is the reject kind of what `verify` raised, or None. `unsupported_members` are the
+    policy members the library cannot apply at all, with their reasons
+    (`unsupported_member`): they are answered before anything is prepared."""
+
+    def __init__(self, prepare, unsupported_members=None):
+        self.prepared = PreparedCache(prepare)
+        self.unsupported_members = unsupported_members or {}
+
+    def __call__(self, message):
+        case_id = message.get("id")
+        policy = message["policy"]
+        why = unsupported_member(policy, self.unsupported_members)
+        if why:
+            return unsupported(case_id, why)
+        prepared = self.prepared.get(policy)
+        if getattr(prepared, "unsupported", None):
+            return unsupported(case_id, prepared.unsupported)
+        try:
+            claims = prepared.verify(message["token"])
+        except Exception as e:  # any failure on attacker input is a rejection, never a crash
+            return rejection(case_id, e, prepared.error_kind(e))
+        return accepted(case_id, claims)
+
+
+class ImportedKeys:
+    """The policy's keys as the library imports them when the policy is prepared. A key
+    the library refuses rejects every token verified under the policy, as it would in a
+    service, instead of failing the preparation: `get()` raises the import's exception."""
+
+    def __init__(self, import_keys, jwks):
+        try:
+            self.keys = import_keys(jwks)
+            self.error = None
+        except Exception as e:
+            self.keys = None
+            self.error = e
+
+    def get(self):
+        if self.error is not None:
+            raise self.error
+        return self.keys
 
 
 # A regular expression, not a loop in Python: claims can be megabytes long.

@@ -65,17 +65,6 @@ MESSAGE_KINDS = [
 ]
 
 
-def error_kind(exc):
-    kind = protocol.error_kind(exc, ERROR_KINDS)
-    if kind:
-        return kind
-    message = str(exc)
-    for prefix, kind in MESSAGE_KINDS:
-        if message.startswith(prefix):
-            return kind
-    return None
-
-
 # An algorithm of each key family, for building a key python-jose can derive from.
 FAMILY_ALGORITHM = {"RSA": "RS256", "P-256": "ES256", "P-384": "ES384", "P-521": "ES512"}
 PRIVATE_MEMBERS = ("d", "p", "q", "dp", "dq", "qi", "oth")
@@ -97,9 +86,6 @@ class Prepared:
 
     def __init__(self, policy):
         self.unsupported = None
-        if policy.get("typ") is not None:
-            self.unsupported = "python-jose has no check of the typ header"
-            return
         required = list(policy.get("required_claims") or [])
         others = [c for c in required if c not in REQUIRABLE]
         if others:
@@ -123,28 +109,25 @@ class Prepared:
     def verify(self, token):
         return jwt.decode(token, self.keys, **self.decode_args)
 
+    def error_kind(self, exc):
+        kind = protocol.error_kind(exc, ERROR_KINDS)
+        if kind:
+            return kind
+        message = str(exc)
+        for prefix, kind in MESSAGE_KINDS:
+            if message.startswith(prefix):
+                return kind
+        return None
 
-PREPARED = protocol.PreparedCache(Prepared)
+
+# What python-jose cannot apply: a policy that sets it is answered `unsupported`, about the
+# clock first.
+UNSUPPORTED = {"now": "python-jose reads the system clock", "typ": "python-jose has no check of the typ header"}
 
 
 def hello():
     return protocol.hello("python-jose", version("python-jose"), ALGORITHMS.SUPPORTED, "system")
 
 
-def verify(message):
-    case_id = message.get("id")
-    policy = message["policy"]
-    if policy.get("now") is not None:
-        return protocol.unsupported(case_id, "python-jose reads the system clock")
-    prepared = PREPARED.get(policy)
-    if prepared.unsupported:
-        return protocol.unsupported(case_id, prepared.unsupported)
-    try:
-        claims = prepared.verify(message["token"])
-    except Exception as e:  # any failure on attacker input is a rejection, never a crash
-        return protocol.rejection(case_id, e, error_kind(e))
-    return protocol.accepted(case_id, claims)
-
-
 if __name__ == "__main__":
-    protocol.serve(hello, verify)
+    protocol.serve(hello, protocol.PreparedVerifier(Prepared, UNSUPPORTED))

@@ -30,87 +30,54 @@ from joserfc.jws import JWSRegistry
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python-common"))
 import jwtc_protocol as protocol  # noqa: E402
+from jwtc_claims_options import claims_options  # noqa: E402
 
-# Most specific first; InvalidClaimError is refined by its `claim` below.
+# An InvalidClaimError names its claim, which is looked up here before ERROR_KINDS.
+CLAIM_KINDS = {"nbf": "not-yet-valid", "aud": "audience", "iss": "issuer"}
+
+# Most specific first.
 ERROR_KINDS = [
     (errors.BadSignatureError, "signature"),
     (errors.ExpiredTokenError, "expired"),
     (errors.MissingClaimError, "missing-claim"),
-    (errors.UnsupportedAlgorithmError, "algorithm"),
-    (errors.MissingAlgorithmError, "algorithm"),
+    ((errors.UnsupportedAlgorithmError, errors.MissingAlgorithmError), "algorithm"),
     (errors.MissingCritHeaderError, "critical"),
-    (errors.KeyParameterError, "key"),
-    (errors.MissingKeyError, "key"),
-    (errors.InvalidKeyIdError, "key"),
-    (errors.InvalidKeyLengthError, "key"),
-    (errors.InvalidKeyCurveError, "key"),
-    (errors.DecodeError, "malformed"),
-    (errors.InvalidPayloadError, "malformed"),
-    (errors.InvalidHeaderValueError, "malformed"),
-    (errors.MissingHeaderError, "malformed"),
+    ((errors.KeyParameterError, errors.MissingKeyError, errors.InvalidKeyIdError, errors.InvalidKeyLengthError,
+      errors.InvalidKeyCurveError), "key"),
+    ((errors.DecodeError, errors.InvalidPayloadError, errors.InvalidHeaderValueError, errors.MissingHeaderError),
+     "malformed"),
 ]
-
-# An InvalidClaimError names its claim.
-CLAIM_KINDS = {"nbf": "not-yet-valid", "aud": "audience", "iss": "issuer"}
-
-
-def error_kind(exc):
-    if isinstance(exc, errors.InvalidClaimError):
-        return CLAIM_KINDS.get(exc.claim, "malformed")
-    return protocol.error_kind(exc, ERROR_KINDS)
 
 
 class Prepared:
     """joserfc configured for one policy: the key set, algorithms and claims options."""
 
     def __init__(self, policy):
-        self.unsupported = None
-        if policy.get("typ") is not None:
-            self.unsupported = "joserfc has no check of the typ header's value"
-            return
         self.algorithms = list(policy["algorithms"])
-        try:
-            self.keys = KeySet.import_key_set(policy["keys"])
-            self.key_error = None
-        except Exception as e:  # a key joserfc refuses rejects every token under it
-            self.keys = None
-            self.key_error = e
-        options = {name: {"essential": True} for name in policy.get("required_claims") or []}
-        if policy.get("issuer") is not None:
-            options.setdefault("iss", {})["value"] = policy["issuer"]
-        if policy.get("audience"):
-            options.setdefault("aud", {})["values"] = list(policy["audience"])
-        self.options = options
+        self.keys = protocol.ImportedKeys(KeySet.import_key_set, policy["keys"])
+        self.options = claims_options(policy)
         self.now = policy.get("now")
         self.leeway = int(policy.get("leeway", 0))
 
     def verify(self, token):
-        if self.keys is None:
-            raise self.key_error
-        decoded = jwt.decode(token, self.keys, algorithms=self.algorithms)
+        decoded = jwt.decode(token, self.keys.get(), algorithms=self.algorithms)
         # A registry per token: without `now`, joserfc reads the clock when validating.
         jwt.JWTClaimsRegistry(now=self.now, leeway=self.leeway, **self.options).validate(decoded.claims)
         return decoded.claims
 
+    def error_kind(self, exc):
+        if isinstance(exc, errors.InvalidClaimError):
+            return CLAIM_KINDS.get(exc.claim, "malformed")
+        return protocol.error_kind(exc, ERROR_KINDS)
 
-PREPARED = protocol.PreparedCache(Prepared)
+
+# What joserfc cannot apply: a policy that sets it is answered `unsupported`.
+UNSUPPORTED = {"typ": "joserfc has no check of the typ header's value"}
 
 
 def hello():
     return protocol.hello("joserfc", version("joserfc"), JWSRegistry.algorithms, "injectable")
 
 
-def verify(message):
-    case_id = message.get("id")
-    prepared = PREPARED.get(message["policy"])
-    if prepared.unsupported:
-        return protocol.unsupported(case_id, prepared.unsupported)
-    try:
-        claims = prepared.verify(message["token"])
-    except Exception as e:  # any failure on attacker input is a rejection, never a crash
-        return protocol.rejection(case_id, e, error_kind(e))
-    return protocol.accepted(case_id, claims)
-
-
 if __name__ == "__main__":
-    protocol.serve(hello, verify)
+    protocol.serve(hello, protocol.PreparedVerifier(Prepared, UNSUPPORTED))

@@ -43,9 +43,7 @@ ERROR_KINDS = [
     (jwt.JWTNotYetValid, "not-yet-valid"),
     (jwt.JWTMissingClaim, "missing-claim"),
     (jwt.JWTInvalidClaimFormat, "malformed"),
-    (JWKeyNotFound, "key"),
-    (jwk.InvalidJWKValue, "key"),
-    (jwk.InvalidJWKType, "key"),
+    ((JWKeyNotFound, jwk.InvalidJWKValue, jwk.InvalidJWKType), "key"),
     (jws.InvalidJWSObject, "malformed"),
 ]
 
@@ -56,12 +54,7 @@ class Prepared:
     def __init__(self, policy):
         self.algorithms = list(policy["algorithms"])
         self.leeway = int(policy.get("leeway", 0))
-        try:
-            self.keyset = jwk.JWKSet.from_json(json.dumps(policy["keys"]))
-            self.key_error = None
-        except Exception as e:  # a key jwcrypto refuses rejects every token under it
-            self.keyset = None
-            self.key_error = e
+        self.keyset = protocol.ImportedKeys(lambda jwks: jwk.JWKSet.from_json(json.dumps(jwks)), policy["keys"])
         check = {name: None for name in policy.get("required_claims") or []}
         if policy.get("issuer") is not None:
             check["iss"] = policy["issuer"]
@@ -70,8 +63,7 @@ class Prepared:
         self.check_claims = check or None
 
     def verify(self, token):
-        if self.keyset is None:
-            raise self.key_error
+        keyset = self.keyset.get()
         token_object = jwt.JWT(
             algs=self.algorithms,
             check_claims=self.check_claims,
@@ -79,39 +71,28 @@ class Prepared:
             strict_serialization=True,
         )
         token_object.leeway = self.leeway
-        token_object.deserialize(token, self.keyset)
-        return token_object.claims
+        token_object.deserialize(token, keyset)
+        payload = token_object.claims
+        # jwcrypto accepts a payload that is not a JSON object when no claim is checked;
+        # such an acceptance is reported as it is (`protocol.accepted` puts it under ""),
+        # so the claims comparison fails visibly.
+        try:
+            claims = json.loads(payload)
+        except ValueError:
+            return payload
+        return claims if isinstance(claims, dict) else payload
+
+    def error_kind(self, exc):
+        return protocol.error_kind(exc, ERROR_KINDS)
+
+
+# What jwcrypto cannot apply: a policy that sets it is answered `unsupported`.
+UNSUPPORTED = {"typ": "jwcrypto has no check of the typ header", "now": "jwcrypto reads the system clock"}
 
 
 def hello():
     return protocol.hello("jwcrypto", version("jwcrypto"), jws.default_allowed_algs, "system")
 
 
-PREPARED = protocol.PreparedCache(Prepared)
-
-
-def verify(message):
-    case_id = message.get("id")
-    policy = message["policy"]
-    if policy.get("typ") is not None:
-        return protocol.unsupported(case_id, "jwcrypto has no check of the typ header")
-    if policy.get("now") is not None:
-        return protocol.unsupported(case_id, "jwcrypto reads the system clock")
-    prepared = PREPARED.get(policy)
-    try:
-        payload = prepared.verify(message["token"])
-    except Exception as e:  # any failure on attacker input is a rejection, never a crash
-        return protocol.rejection(case_id, e, protocol.error_kind(e, ERROR_KINDS))
-    # jwcrypto accepts a payload that is not a JSON object when no claim is checked;
-    # such an acceptance is reported as it is, so the claims comparison fails visibly.
-    try:
-        claims = json.loads(payload)
-    except ValueError:
-        claims = None
-    if not isinstance(claims, dict):
-        claims = {"": payload}
-    return protocol.accepted(case_id, claims)
-
-
 if __name__ == "__main__":
-    protocol.serve(hello, verify)
+    protocol.serve(hello, protocol.PreparedVerifier(Prepared, UNSUPPORTED))

@@ -43,6 +43,15 @@ from jwt.algorithms import get_default_algorithms
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python-common"))
 import jwtc_protocol as protocol  # noqa: E402
 
+
+class Rejection(Exception):
+    """A rejection decided before PyJWT's decode runs (no usable key)."""
+
+    def __init__(self, message, kind):
+        super().__init__(message)
+        self.kind = kind
+
+
 # Most specific first: InvalidSignatureError is a DecodeError, for one.
 ERROR_KINDS = [
     (errors.InvalidSignatureError, "signature"),
@@ -52,20 +61,9 @@ ERROR_KINDS = [
     (errors.InvalidIssuerError, "issuer"),
     (errors.MissingRequiredClaimError, "missing-claim"),
     (errors.InvalidAlgorithmError, "algorithm"),
-    (errors.InvalidKeyError, "key"),
-    (errors.PyJWKError, "key"),
-    (errors.PyJWKSetError, "key"),
-    (errors.PyJWKClientError, "key"),
+    ((errors.InvalidKeyError, errors.PyJWKError, errors.PyJWKSetError, errors.PyJWKClientError), "key"),
     (errors.DecodeError, "malformed"),
 ]
-
-
-class Rejection(Exception):
-    """A rejection decided before PyJWT's decode runs (no usable key)."""
-
-    def __init__(self, message, kind):
-        super().__init__(message)
-        self.kind = kind
 
 
 def public_half(key, jwk, alg):
@@ -150,11 +148,14 @@ class Prepared:
         key = self.select_key(token)
         return jwt.decode(token, key=key, **self.decode_args)
 
+    def error_kind(self, exc):
+        if isinstance(exc, Rejection):
+            return exc.kind
+        return protocol.error_kind(exc, ERROR_KINDS)
 
-def error_kind(exc):
-    if isinstance(exc, Rejection):
-        return exc.kind
-    return protocol.error_kind(exc, ERROR_KINDS)
+
+# What PyJWT cannot apply: a policy that sets it is answered `unsupported`.
+UNSUPPORTED = {"typ": "PyJWT has no check of the typ header", "now": "PyJWT reads the system clock"}
 
 
 def hello():
@@ -164,23 +165,5 @@ def hello():
     return answer
 
 
-PREPARED = protocol.PreparedCache(Prepared)
-
-
-def verify(message):
-    case_id = message.get("id")
-    policy = message["policy"]
-    if policy.get("typ") is not None:
-        return protocol.unsupported(case_id, "PyJWT has no check of the typ header")
-    if policy.get("now") is not None:
-        return protocol.unsupported(case_id, "PyJWT reads the system clock")
-    prepared = PREPARED.get(policy)
-    try:
-        claims = prepared.verify(message["token"])
-    except Exception as e:  # any failure on attacker input is a rejection, never a crash
-        return protocol.rejection(case_id, e, error_kind(e))
-    return protocol.accepted(case_id, claims)
-
-
 if __name__ == "__main__":
-    protocol.serve(hello, verify)
+    protocol.serve(hello, protocol.PreparedVerifier(Prepared, UNSUPPORTED))

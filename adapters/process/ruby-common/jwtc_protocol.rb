@@ -15,7 +15,12 @@
 # "rfc9068", ...) is answered `unsupported` before `verify` sees it, unless the wrapper
 # lists the profile in `serve(..., profiles: [...])`.
 
+require "base64"
 require "json"
+
+# No trusted key for the token (JwtcProtocol.key_for). At the top level: its name is the
+# one rejections carry, "NoTrustedKey: ...".
+class NoTrustedKey < StandardError; end
 
 module JwtcProtocol
   # The algorithm names protocol v1 knows.
@@ -56,6 +61,29 @@ module JwtcProtocol
   def error_kind(error, kinds)
     kinds.each { |cls, kind| return kind if error.is_a?(cls) }
     nil
+  end
+
+  # The policy's trusted JWKs for `key_for`, each as { kid:, key: }: an `oct` JWK as its
+  # decoded `k` bytes (the secret itself, as a service passes it), any other as the block
+  # makes it. A JWK the library refuses becomes { kid:, error: }, which rejects the tokens
+  # that name it and no others.
+  def trusted_keys(policy)
+    (policy.dig("keys", "keys") || []).map do |jwk|
+      key = jwk["kty"] == "oct" ? Base64.urlsafe_decode64(jwk["k"].to_s) : yield(jwk)
+      { kid: jwk["kid"], key: key }
+    rescue StandardError => e
+      { kid: jwk["kid"], error: e }
+    end
+  end
+
+  # The key of `trusted_keys` the header's kid names; without a kid, the only one.
+  def key_for(keys, header)
+    kid = header["kid"]
+    named = header.key?("kid") ? keys.select { |k| k[:kid] == kid } : (keys.length == 1 ? keys : [])
+    raise NoTrustedKey, "no trusted key for kid #{kid.inspect}" if named.empty?
+    raise named.first[:error] if named.first[:error]
+
+    named.first[:key]
   end
 
   # One prepared verifier per distinct policy, built on first use.

@@ -26,14 +26,10 @@
 #   policy has one) is left to the library, as the jsonwebtoken wrapper does: json-jwt
 #   never looks at `exp`, `nbf` or any claim, and the time and claim cases show that.
 
-require "base64"
 require "json/jwt"
 require_relative "../ruby-common/jwtc_protocol"
 
 P = JwtcProtocol
-
-# No trusted key for the token.
-class NoTrustedKey < StandardError; end
 
 ERROR_KINDS = [
   [NoTrustedKey, "key"],
@@ -54,24 +50,9 @@ PREPARED = P::PreparedCache.new do |policy|
   elsif !others.empty?
     { unsupported: "json-jwt cannot require the claim(s) #{others.join(', ')}" }
   else
-    keys = (policy.dig("keys", "keys") || []).map do |jwk|
-      key = jwk["kty"] == "oct" ? Base64.urlsafe_decode64(jwk["k"].to_s) : JSON::JWK.new(jwk)
-      { kid: jwk["kid"], key: key }
-    rescue StandardError => e
-      { kid: jwk["kid"], error: e }
-    end
+    keys = P.trusted_keys(policy) { |jwk| JSON::JWK.new(jwk) }
     { keys: keys, algorithms: policy["algorithms"].map(&:to_sym) }
   end
-end
-
-# The trusted key the header's kid names; without a kid, the only one.
-def key_for(keys, header)
-  kid = header[:kid]
-  named = header.key?(:kid) ? keys.select { |k| k[:kid] == kid } : (keys.length == 1 ? keys : [])
-  raise NoTrustedKey, "no trusted key for kid #{kid.inspect}" if named.empty?
-  raise named.first[:error] if named.first[:error]
-
-  named.first[:key]
 end
 
 def verify(message)
@@ -82,7 +63,8 @@ def verify(message)
   token = message["token"]
   begin
     header = JSON::JWT.decode(token, :skip_verification).header
-    key = key_for(prepared[:keys], header)
+    # The header is a HashWithIndifferentAccess: its "kid" is its :kid.
+    key = P.key_for(prepared[:keys], header)
     P.accepted(id, JSON::JWT.decode(token, key, prepared[:algorithms]).to_h)
   rescue StandardError, SystemStackError => e # any failure on attacker input is a rejection
     P.rejection(id, e, P.error_kind(e, ERROR_KINDS))

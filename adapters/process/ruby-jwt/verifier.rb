@@ -25,14 +25,10 @@
 # answered `unsupported`. EdDSA needs the rbnacl gem, which Debian's package does not
 # pull in; the hello lists EdDSA only when it is there.
 
-require "base64"
 require "jwt"
 require_relative "../ruby-common/jwtc_protocol"
 
 P = JwtcProtocol
-
-# The key finder found no key for the token.
-class NoTrustedKey < StandardError; end
 
 # Most specific first: every decode error is a JWT::DecodeError.
 ERROR_KINDS = [
@@ -62,12 +58,7 @@ end
 PREPARED = P::PreparedCache.new do |policy|
   next { unsupported: "ruby-jwt has no check of the typ header" } unless policy["typ"].nil?
 
-  keys = (policy.dig("keys", "keys") || []).map do |jwk|
-    key = jwk["kty"] == "oct" ? Base64.urlsafe_decode64(jwk["k"].to_s) : JWT::JWK.import(jwk).keypair
-    { kid: jwk["kid"], key: key }
-  rescue StandardError => e
-    { kid: jwk["kid"], error: e }
-  end
+  keys = P.trusted_keys(policy) { |jwk| JWT::JWK.import(jwk).keypair }
   options = {
     algorithms: policy["algorithms"],
     required_claims: policy["required_claims"] || [],
@@ -85,16 +76,6 @@ PREPARED = P::PreparedCache.new do |policy|
   { options: options, keys: keys }
 end
 
-# The trusted key the header's kid names; without a kid, the only one.
-def key_for(keys, header)
-  kid = header["kid"]
-  named = header.key?("kid") ? keys.select { |k| k[:kid] == kid } : (keys.length == 1 ? keys : [])
-  raise NoTrustedKey, "no trusted key for kid #{kid.inspect}" if named.empty?
-  raise named.first[:error] if named.first[:error]
-
-  named.first[:key]
-end
-
 def verify(message)
   id = message["id"]
   policy = message["policy"]
@@ -104,7 +85,7 @@ def verify(message)
   return P.unsupported(id, prepared[:unsupported]) if prepared[:unsupported]
 
   begin
-    payload, = JWT.decode(message["token"], nil, true, prepared[:options]) { |header| key_for(prepared[:keys], header) }
+    payload, = JWT.decode(message["token"], nil, true, prepared[:options]) { |header| P.key_for(prepared[:keys], header) }
     P.accepted(id, payload)
   rescue StandardError, SystemStackError => e # any failure on attacker input is a rejection
     P.rejection(id, e, error_kind(e))
