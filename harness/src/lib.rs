@@ -37,6 +37,7 @@ pub mod runner;
 pub mod scenario;
 pub mod suite;
 pub mod verdict;
+mod workers;
 
 pub use adapter::{Adapter, AdapterInfo, Clock, NoAnswer, Verifier};
 pub use alg::Alg;

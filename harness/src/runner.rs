@@ -6,11 +6,11 @@ use crate::case::Case;
 use crate::memory::MemoryUse;
 use crate::policy::Policy;
 use crate::verdict::{RejectKind, Verdict};
+use crate::workers::POOL;
 use std::any::Any;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::mpsc;
 use std::sync::Arc;
-use std::thread;
 use std::time::Duration;
 
 /// The default per-case time limit.
@@ -72,7 +72,7 @@ pub fn panic_message(payload: &(dyn Any + Send)) -> String {
 }
 
 /// Prepares a verifier for the case's policy and verifies its token, on a worker thread
-/// that is abandoned if it overruns `timeout`.
+/// that is abandoned if it overruns `timeout` (and reused for later cases if not).
 pub fn observe(adapter: &Arc<dyn Adapter>, case: &Case, timeout: Duration) -> Observation {
     observe_token(adapter, &case.id, &case.policy, &case.token, timeout)
 }
@@ -104,29 +104,33 @@ pub fn observe_token_measured(
     let policy = policy.clone();
     let token = token.to_string();
     let id = id.to_string();
-    let spawned = thread::Builder::new()
-        .name(format!("verify {id}"))
-        .spawn(move || {
-            let result = catch_unwind(AssertUnwindSafe(|| match adapter.prepare(&policy) {
-                Ok(verifier) => {
-                    let observation = answered(verifier.verify_request(&id, &token));
-                    (observation, verifier.memory())
-                }
-                Err(verdict) => (prepared_as(verdict), None),
-            }));
-            let observed =
-                result.unwrap_or_else(|p| (Observation::Panicked(panic_message(&*p)), None));
-            // The receiver is gone if the case already timed out; nothing to do then.
-            let _ = tx.send(observed);
-        });
-    if let Err(e) = spawned {
-        return (
-            Observation::Panicked(format!("could not start a worker thread: {e}")),
-            None,
-        );
-    }
+    let started = POOL.start(move || {
+        let result = catch_unwind(AssertUnwindSafe(|| match adapter.prepare(&policy) {
+            Ok(verifier) => {
+                let observation = answered(verifier.verify_request(&id, &token));
+                (observation, verifier.memory())
+            }
+            Err(verdict) => (prepared_as(verdict), None),
+        }));
+        let observed = result.unwrap_or_else(|p| (Observation::Panicked(panic_message(&*p)), None));
+        // The receiver is gone if the case already timed out; nothing to do then.
+        let _ = tx.send(observed);
+    });
+    let worker = match started {
+        Ok(worker) => worker,
+        Err(e) => {
+            return (
+                Observation::Panicked(format!("could not start a worker thread: {e}")),
+                None,
+            )
+        }
+    };
     match rx.recv_timeout(timeout) {
-        Ok(observed) => observed,
+        Ok(observed) => {
+            worker.release();
+            observed
+        }
+        // The worker is stuck in the verifier: it is abandoned, never reused.
         Err(mpsc::RecvTimeoutError::Timeout) => (Observation::TimedOut(timeout), None),
         Err(mpsc::RecvTimeoutError::Disconnected) => (
             Observation::Panicked("worker thread died without an answer".to_string()),
