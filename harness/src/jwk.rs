@@ -106,6 +106,8 @@ impl Jwk {
             public.dp = None;
             public.dq = None;
             public.qi = None;
+            // The other primes of a multi-prime RSA key (RFC 7518 section 6.3.2.7).
+            public.other.remove("oth");
         }
         public
     }

@@ -75,6 +75,10 @@ pub const KEYS: &[(&str, &str)] = &[
         "rfc8037-ed25519",
         include_str!("../keys/rfc8037-ed25519.json"),
     ),
+    // Later fixtures go last: fuzz inputs and saved property cases name a key by its
+    // position in this list.
+    ("rsa-2048-8p-a", include_str!("../keys/rsa-2048-8p-a.json")),
+    ("rsa-2048-8p-b", include_str!("../keys/rsa-2048-8p-b.json")),
 ];
 
 /// Other encodings of fixture public keys, as `(file name, text)`; the file

@@ -92,6 +92,10 @@ mod tests {
     fn public_keys_have_no_private_members() {
         let jwk = public("rsa-2048-a");
         assert!(jwk.d.is_none() && jwk.p.is_none() && jwk.qi.is_none());
+        let eight_primes = public("rsa-2048-8p-a");
+        assert!(private("rsa-2048-8p-a").other.contains_key("oth"));
+        assert!(eight_primes.d.is_none() && eight_primes.other.is_empty());
+        assert!(!eight_primes.to_json().contains("oth"));
         assert!(public("ec-p256-a").d.is_none());
     }
 }

@@ -1,5 +1,6 @@
 //! RSA signing for the forge: RSASSA-PKCS1-v1_5 and RSASSA-PSS (RFC 8017 sections 8.1
-//! and 8.2) with the Chinese Remainder Theorem and without blinding.
+//! and 8.2) with the Chinese Remainder Theorem, over two primes or more (a JWK's `oth`
+//! members, RFC 7518 section 6.3.2.7), and without blinding.
 //!
 //! A verifier's implementation must blind its private-key operation against timing
 //! attacks; the forge signs only fixture keys whose private parts are public, so it
@@ -27,15 +28,58 @@ pub struct RsaSigner {
     dp: BigUint,
     dq: BigUint,
     qinv: BigUint,
+    /// The third and later primes, in order (RFC 8017 section 3.2).
+    others: Vec<OtherPrime>,
+}
+
+/// A prime beyond the first two, with its CRT exponent and coefficient.
+#[derive(Debug)]
+struct OtherPrime {
+    /// The prime `r_i`.
+    r: BigUint,
+    /// `d mod (r_i - 1)`.
+    d: BigUint,
+    /// The inverse of the product of the earlier primes, mod `r_i`.
+    t: BigUint,
 }
 
 fn member(jwk: &Jwk, name: &str, value: &Option<String>) -> Result<BigUint, KeyError> {
     let text = value
         .as_deref()
         .ok_or_else(|| KeyError(format!("RSA JWK has no `{name}` member")))?;
-    let bytes = b64::decode(text).map_err(|e| KeyError(format!("JWK member `{name}`: {e}")))?;
     let _ = jwk;
+    integer(name, text)
+}
+
+fn integer(name: &str, text: &str) -> Result<BigUint, KeyError> {
+    let bytes = b64::decode(text).map_err(|e| KeyError(format!("JWK member `{name}`: {e}")))?;
     Ok(BigUint::from_bytes_be(&bytes))
+}
+
+/// The `oth` member: `{"r", "d", "t"}` for each prime beyond the second.
+fn other_primes(jwk: &Jwk) -> Result<Vec<OtherPrime>, KeyError> {
+    let Some(oth) = jwk.other.get("oth") else {
+        return Ok(Vec::new());
+    };
+    let entries = oth
+        .as_array()
+        .ok_or_else(|| KeyError("JWK member `oth` is not an array".to_string()))?;
+    entries
+        .iter()
+        .map(|entry| {
+            let field = |name: &str| {
+                let text = entry.get(name).and_then(|v| v.as_str()).ok_or_else(|| {
+                    KeyError(format!("an `oth` entry has no string member `{name}`"))
+                })?;
+                integer(&format!("oth.{name}"), text)
+            };
+            Ok(OtherPrime {
+                r: field("r")?,
+                d: field("d")?,
+                t: field("t")?,
+            })
+        })
+        .collect()
 }
 
 impl RsaSigner {
@@ -52,10 +96,12 @@ impl RsaSigner {
         let d = member(jwk, "d", &jwk.d)?;
         let p = member(jwk, "p", &jwk.p)?;
         let q = member(jwk, "q", &jwk.q)?;
+        let others = other_primes(jwk)?;
         let one = BigUint::from(1u8);
-        if &p * &q != n || p <= one || q <= one {
+        let product = others.iter().fold(&p * &q, |product, o| product * &o.r);
+        if product != n || p <= one || q <= one || others.iter().any(|o| o.r <= one) {
             return Err(KeyError(
-                "invalid RSA private key: p * q is not n".to_string(),
+                "invalid RSA private key: the primes' product is not n".to_string(),
             ));
         }
         let dp = match &jwk.dp {
@@ -80,6 +126,7 @@ impl RsaSigner {
             dp,
             dq,
             qinv,
+            others,
         })
     }
 
@@ -110,9 +157,16 @@ impl RsaSigner {
         let m1 = (&m % &self.p).modpow(&self.dp, &self.p);
         let m2 = (&m % &self.q).modpow(&self.dq, &self.q);
         // h = (m1 - m2) * qInv mod p, computed without going negative.
-        let diff = (&m1 + &self.p - (&m2 % &self.p)) % &self.p;
-        let h = (diff * &self.qinv) % &self.p;
-        let s = m2 + h * &self.q;
+        let h = (sub_mod(&m1, &m2, &self.p) * &self.qinv) % &self.p;
+        let mut s = m2 + h * &self.q;
+        // Step 2.b.v: each further prime lifts s from mod R to mod R * r_i.
+        let mut r_product = &self.p * &self.q;
+        for other in &self.others {
+            let mi = (&m % &other.r).modpow(&other.d, &other.r);
+            let h = (sub_mod(&mi, &s, &other.r) * &other.t) % &other.r;
+            s += &r_product * h;
+            r_product *= &other.r;
+        }
         let bytes = s.to_bytes_be();
         let mut out = vec![0u8; self.k.saturating_sub(bytes.len())];
         out.extend(bytes);
@@ -166,6 +220,11 @@ impl RsaSigner {
     }
 }
 
+/// `(a - b) mod m` for `a < m`, without going negative.
+fn sub_mod(a: &BigUint, b: &BigUint, m: &BigUint) -> BigUint {
+    (a + m - (b % m)) % m
+}
+
 /// MGF1 (RFC 8017 appendix B.2.1): `len` octets from `seed`.
 fn mgf1(hash: Hash, seed: &[u8], len: usize) -> Vec<u8> {
     let mut out = Vec::with_capacity(len);
@@ -189,13 +248,41 @@ mod tests {
     use sha2::{Digest, Sha256, Sha384, Sha512};
     use signature::{RandomizedSigner, SignatureEncoding, Signer};
 
-    /// The fast path signs exactly as the rsa crate does, PSS salts drawn the same way.
+    /// The rsa crate's key for a fixture, every prime included.
+    fn rsa_crate_key(jwk: &Jwk) -> rsa::PrivateKey {
+        let int = |text: &str| rsa::BoxedUint::from_be_slice_vartime(&b64::decode(text).unwrap());
+        let member = |m: &Option<String>| int(m.as_deref().unwrap());
+        let mut primes = vec![member(&jwk.p), member(&jwk.q)];
+        for other in jwk
+            .other
+            .get("oth")
+            .and_then(|o| o.as_array())
+            .into_iter()
+            .flatten()
+        {
+            primes.push(int(other["r"].as_str().unwrap()));
+        }
+        let (n, e, d) = (member(&jwk.n), member(&jwk.e), member(&jwk.d));
+        rsa::PrivateKey::from_components(n.clone(), e.clone(), d.clone(), primes.clone())
+            .or_else(|_| rsa::PrivateKey::from_components_with_large_exponent(n, e, d, primes))
+            .unwrap()
+    }
+
+    /// The fast path signs exactly as the rsa crate does, PSS salts drawn the same way,
+    /// with two primes and with four.
     #[test]
     fn signatures_are_the_rsa_crates_byte_for_byte() {
-        for name in ["rsa-2048-a", "rsa-2048-b", "rsa-2048-e3", "rsa-1024"] {
+        for name in [
+            "rsa-2048-a",
+            "rsa-2048-b",
+            "rsa-2048-e3",
+            "rsa-1024",
+            "rsa-2048-8p-a",
+            "rsa-2048-8p-b",
+        ] {
             let jwk = keys::private(name);
             let fast = RsaSigner::from_jwk(jwk).unwrap();
-            let slow = jwk.rsa_private_key().unwrap();
+            let slow = rsa_crate_key(jwk);
             for input in [b"".as_slice(), b"eyJhbGciOiJSUzI1NiJ9.e30", &[7u8; 1000]] {
                 let seed: [u8; 32] = Sha256::digest(input).into();
                 let pkcs1 = pkcs1v15::SigningKey::<Sha256>::new(slow.clone()).sign(input);
@@ -234,6 +321,28 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// An eight-prime signature verifies under the public key alone, and a key whose
+    /// primes do not multiply to its modulus is refused.
+    #[test]
+    fn four_prime_keys_sign_for_their_public_key() {
+        let jwk = keys::private("rsa-2048-8p-a");
+        let signer = RsaSigner::from_jwk(jwk).unwrap();
+        assert_eq!(signer.others.len(), 6);
+        let input = b"eyJhbGciOiJSUzI1NiJ9.e30";
+        let signature = signer.sign_pkcs1(Hash::Sha256, input).unwrap();
+        let public = rsa::pkcs1v15::VerifyingKey::<Sha256>::new(
+            keys::public("rsa-2048-8p-a").rsa_public_key().unwrap(),
+        );
+        use signature::Verifier;
+        let signature = pkcs1v15::Signature::try_from(signature.as_slice()).unwrap();
+        assert!(public.verify(input, &signature).is_ok());
+        let mut broken = jwk.clone();
+        broken.other["oth"][0]["r"] = "Aw".into();
+        assert!(RsaSigner::from_jwk(&broken).is_err());
+        broken.other["oth"] = "not an array".into();
+        assert!(RsaSigner::from_jwk(&broken).is_err());
     }
 
     #[test]
