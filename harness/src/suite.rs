@@ -389,26 +389,49 @@ impl Suite {
     /// Runs every case; fails only on an unusable manifest.
     ///
     /// Cases and properties run side by side on as many threads as there are cores
-    /// when the adapter allows it ([`Adapter::concurrent`]); the report keeps the
-    /// catalogue's order either way.
+    /// when the adapter allows it ([`Adapter::concurrent`]); the properties, which need
+    /// no catalogue, start while it is being built. The report keeps the catalogue's
+    /// order either way.
     pub fn run(&self) -> Result<Report, ManifestError> {
-        self.check_manifest()?;
-        let built = self.built();
-        let info = &built.info;
-        let cases: Vec<&Case> = built.cases.iter().filter(|c| self.selects(c)).collect();
         let properties = self.selected_properties();
-        let jobs = cases.len() + properties.len();
-        let job = |i: usize| match cases.get(i) {
-            Some(case) => CaseResult::new(case, self.run_case(info, case)),
-            None => self.run_property(properties[i - cases.len()]),
-        };
-        let threads = if self.adapter.concurrent() {
-            parallel::threads()
-        } else {
-            1
-        };
-        let results = parallel::in_order(jobs, threads, job);
-        Ok(Report::new(info, self.scoring, results))
+        let property = |i: usize| self.run_property(properties[i]);
+        if !self.adapter.concurrent() {
+            // One request at a time: the manifest is checked before anything is sent.
+            self.check_manifest()?;
+            let (info, cases) = self.selected_cases();
+            let mut results = parallel::in_order(cases.len(), 1, |i| {
+                CaseResult::new(cases[i], self.run_case(info, cases[i]))
+            });
+            results.extend(parallel::in_order(properties.len(), 1, property));
+            return Ok(Report::new(info, self.scoring, results));
+        }
+        let threads = parallel::threads();
+        let (cases, property_results) = std::thread::scope(|s| {
+            let running = s.spawn(|| parallel::in_order(properties.len(), threads, property));
+            // On an unusable manifest the properties still finish before the error is
+            // returned: they cannot be stopped half-way, and take under a second.
+            let cases = self.check_manifest().map(|()| {
+                let (info, cases) = self.selected_cases();
+                parallel::in_order(cases.len(), threads, |i| {
+                    CaseResult::new(cases[i], self.run_case(info, cases[i]))
+                })
+            });
+            let property_results = running
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p));
+            (cases, property_results)
+        });
+        let mut results = cases?;
+        results.extend(property_results);
+        Ok(Report::new(&self.built().info, self.scoring, results))
+    }
+
+    /// The adapter's description and the cases the filter and profile select, in
+    /// catalogue order.
+    fn selected_cases(&self) -> (&AdapterInfo, Vec<&Case>) {
+        let built = self.built();
+        let cases = built.cases.iter().filter(|c| self.selects(c)).collect();
+        (&built.info, cases)
     }
 }
 
