@@ -254,6 +254,27 @@ impl Policy {
         }
     }
 
+    /// The leeway and the injected time (`None`: the system clock) as chrono values, for
+    /// an adapter whose library takes them so; `unsupported` when out of chrono's range.
+    #[cfg(feature = "chrono")]
+    pub fn chrono_window(
+        &self,
+    ) -> Result<(chrono::TimeDelta, Option<chrono::DateTime<chrono::Utc>>), Verdict> {
+        let out_of_range =
+            |what: &str| Verdict::unsupported(format!("{what} out of chrono's range"));
+        let leeway = i64::try_from(self.leeway)
+            .ok()
+            .and_then(chrono::TimeDelta::try_seconds)
+            .ok_or_else(|| out_of_range("leeway"))?;
+        let now = match self.now {
+            Some(now) => {
+                Some(chrono::DateTime::from_timestamp(now, 0).ok_or_else(|| out_of_range("time"))?)
+            }
+            None => None,
+        };
+        Ok((leeway, now))
+    }
+
     /// The policy as protocol JSON.
     pub fn to_json(&self) -> serde_json::Value {
         serde_json::to_value(self).expect("a policy always serialises")
@@ -263,6 +284,29 @@ impl Policy {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(feature = "chrono")]
+    #[test]
+    fn chrono_window_converts_or_says_unsupported() {
+        let mut policy = Policy::new(Default::default(), vec![Alg::ES256], Some(1_700_000_000));
+        policy.leeway = 30;
+        let (leeway, now) = policy.chrono_window().unwrap();
+        assert_eq!(leeway.num_seconds(), 30);
+        assert_eq!(now.map(|n| n.timestamp()), Some(1_700_000_000));
+        policy.now = None;
+        assert_eq!(policy.chrono_window().unwrap().1, None);
+        policy.leeway = u64::MAX;
+        assert!(matches!(
+            policy.chrono_window(),
+            Err(Verdict::Unsupported { .. })
+        ));
+        policy.leeway = 0;
+        policy.now = Some(i64::MAX);
+        assert!(matches!(
+            policy.chrono_window(),
+            Err(Verdict::Unsupported { .. })
+        ));
+    }
 
     #[test]
     fn within_names_the_first_check_the_library_lacks() {

@@ -24,7 +24,6 @@ use biscuit::jws::Secret;
 use biscuit::{
     ClaimPresenceOptions, Empty, Presence, TemporalOptions, Validation, ValidationOptions, JWT,
 };
-use chrono::{DateTime, Duration, Utc};
 use jwt_conformance::{Adapter, AdapterInfo, Alg, Clock, Policy, RejectKind, Verdict, Verifier};
 use serde_json::{Map, Value};
 
@@ -135,17 +134,7 @@ impl Adapter for BiscuitAdapter {
                 "none of the policy's algorithms is supported by biscuit".to_string(),
             );
         }
-        let epsilon = i64::try_from(policy.leeway)
-            .ok()
-            .and_then(Duration::try_seconds)
-            .ok_or_else(|| Verdict::unsupported("leeway out of range".to_string()))?;
-        let now =
-            match policy.now {
-                Some(now) => Some(DateTime::<Utc>::from_timestamp(now, 0).ok_or_else(|| {
-                    Verdict::unsupported("time out of chrono's range".to_string())
-                })?),
-                None => None,
-            };
+        let (epsilon, now) = policy.chrono_window()?;
         let jwks: JWKSet<Empty> = serde_json::to_value(&policy.keys)
             .and_then(serde_json::from_value)
             .map_err(|e| Verdict::Rejected {

@@ -163,17 +163,7 @@ impl Adapter for JwtCompactAdapter {
             ..Checks::NONE
         };
         policy.within("jwt-compact", checks)?;
-        let leeway = i64::try_from(policy.leeway)
-            .ok()
-            .and_then(Duration::try_seconds)
-            .ok_or_else(|| Verdict::unsupported("leeway out of range".to_string()))?;
-        let now =
-            match policy.now {
-                Some(now) => Some(DateTime::<Utc>::from_timestamp(now, 0).ok_or_else(|| {
-                    Verdict::unsupported("time out of chrono's range".to_string())
-                })?),
-                None => None,
-            };
+        let (leeway, now) = policy.chrono_window()?;
         let keys = policy
             .keys
             .keys
