@@ -119,6 +119,40 @@ pub fn reply_timeout_for(runner_timeout: Duration) -> Duration {
     runner_timeout.saturating_sub((runner_timeout / 10).min(Duration::from_millis(500)))
 }
 
+#[doc(hidden)]
+pub use jwt_conformance as __harness;
+
+/// The `main` of a `tests/conformance.rs` (with `harness = false`) that runs the
+/// catalogue and the properties against a verifier process: `command` is started as
+/// `jwt-conformance run --exec` starts it, from the crate's directory (where `cargo test`
+/// runs tests), and each case may take `seconds` (a verifier in an interpreted language
+/// may need more than the default five for a 16 MiB token). As with
+/// [`jwt_conformance::main!`], the crate's `expected-failures.toml` and
+/// `proptest-regressions/` are found next to its Cargo.toml.
+///
+/// ```ignore
+/// jwt_conformance_process::main!("python3 -B verifier.py", timeout = 60);
+/// ```
+#[macro_export]
+macro_rules! main {
+    ($command:expr, timeout = $seconds:expr) => {
+        fn main() {
+            let runner = ::std::time::Duration::from_secs($seconds);
+            let adapter =
+                $crate::ProcessAdapter::spawn($command, $crate::reply_timeout_for(runner))
+                    .unwrap_or_else(|e| panic!("{e}"));
+            $crate::__harness::Harness::new(adapter)
+                .manifest_file(concat!(
+                    env!("CARGO_MANIFEST_DIR"),
+                    "/expected-failures.toml"
+                ))
+                .regressions_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/proptest-regressions"))
+                .timeout(runner)
+                .run()
+        }
+    };
+}
+
 /// A verifier running as a child process, speaking process protocol v1.
 pub struct ProcessAdapter {
     shared: Arc<Shared>,
