@@ -165,14 +165,22 @@ impl Jwk {
         let d = rsa::BoxedUint::from_be_slice_vartime(&self.member("d", &self.d)?);
         let p = rsa::BoxedUint::from_be_slice_vartime(&self.member("p", &self.p)?);
         let q = rsa::BoxedUint::from_be_slice_vartime(&self.member("q", &self.q)?);
-        rsa::PrivateKey::from_components(
-            n.clone(),
-            e.clone(),
-            d.clone(),
-            vec![p.clone(), q.clone()],
-        )
-        .or_else(|_| rsa::PrivateKey::from_components_with_large_exponent(n, e, d, vec![p, q]))
-        .map_err(|e| err(format!("invalid RSA private key: {e}")))
+        let mut primes = vec![p, q];
+        // A multi-prime key's third and later primes (RFC 7518 section 6.3.2.7).
+        for other in self
+            .other
+            .get("oth")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let r = other.get("r").and_then(Value::as_str).unwrap_or_default();
+            let r = b64::decode(r).map_err(|e| err(format!("JWK member `oth.r`: {e}")))?;
+            primes.push(rsa::BoxedUint::from_be_slice_vartime(&r));
+        }
+        rsa::PrivateKey::from_components(n.clone(), e.clone(), d.clone(), primes.clone())
+            .or_else(|_| rsa::PrivateKey::from_components_with_large_exponent(n, e, d, primes))
+            .map_err(|e| err(format!("invalid RSA private key: {e}")))
     }
 
     fn ec_point(&self, crv: &str, len: usize) -> Result<Vec<u8>, KeyError> {
